@@ -1,14 +1,14 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! retort: database schema migrations for SQLite, PostgreSQL and MySQL/MariaDB.
+//!
+//! A project (`retort.toml` + `migrations/versions/*.sql`) is loaded with
+//! [`config::Config`], its revision files parse into [`revision::Revision`]s,
+//! [`revision::RevisionGraph`] orders them, and a [`revision::Target`]
+//! resolves into a [`revision::Plan`] of steps.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod config;
+pub mod revision;
+pub mod url;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+
+pub use revision::{Direction, Revision, RevisionGraph, RevisionId, Target};
+pub use url::DialectKind;

@@ -1,0 +1,1 @@
+//! `retort.toml`: finding it, reading it, and resolving the database URL.

@@ -1,0 +1,15 @@
+//! Revision files and the graph they form: `file` parses one file, `graph`
+//! builds and checks the DAG, `target` resolves identifiers, `plan` turns a
+//! database state and a target into ordered steps.
+
+pub mod file;
+pub mod graph;
+pub mod location;
+pub mod plan;
+pub mod target;
+
+pub use file::{Revision, RevisionId, Section};
+pub use graph::RevisionGraph;
+pub use location::Location;
+pub use plan::Direction;
+pub use target::Target;
