@@ -9,6 +9,5 @@ pub mod config;
 pub mod revision;
 pub mod url;
 
-
-pub use revision::{Direction, Revision, RevisionGraph, RevisionId, Target};
+pub use revision::{Applied, Direction, Plan, Revision, RevisionGraph, RevisionId, Step, Target};
 pub use url::DialectKind;

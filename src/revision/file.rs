@@ -53,11 +53,33 @@ pub struct Revision {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("cannot read {}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{location}: {message}")]
     Malformed {
         location: Location,
         message: String,
         help: Option<String>,
     },
+}
+
+// TEMPORARY: replaced by the parser branch.
+impl Error {
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::Malformed { location, .. } => Some(location),
+            Error::Io { .. } => None,
+        }
+    }
+    pub fn help(&self) -> Option<&str> {
+        match self {
+            Error::Malformed { help, .. } => help.as_deref(),
+            Error::Io { .. } => None,
+        }
+    }
+}
+pub fn load_dir(_dir: &std::path::Path) -> (Vec<Revision>, Vec<Error>) {
+    (Vec::new(), Vec::new())
 }

@@ -11,5 +11,5 @@ pub mod target;
 pub use file::{Revision, RevisionId, Section};
 pub use graph::RevisionGraph;
 pub use location::Location;
-pub use plan::Direction;
+pub use plan::{Applied, Direction, Plan, Step};
 pub use target::Target;
