@@ -9,6 +9,6 @@ pub mod config;
 pub mod revision;
 pub mod url;
 
-
+pub use config::Config;
 pub use revision::{Direction, Revision, RevisionGraph, RevisionId, Target};
-pub use url::DialectKind;
+pub use url::{DatabaseUrl, DialectKind};
