@@ -9,5 +9,6 @@ pub mod config;
 pub mod revision;
 pub mod url;
 
+pub use config::Config;
 pub use revision::{Applied, Direction, Plan, Revision, RevisionGraph, RevisionId, Step, Target};
-pub use url::DialectKind;
+pub use url::{DatabaseUrl, DialectKind};
