@@ -230,6 +230,11 @@ impl RevisionGraph {
         self.revisions.is_empty()
     }
 
+    /// Every revision, indexed by node.
+    pub fn revisions(&self) -> &[Revision] {
+        &self.revisions
+    }
+
     /// The revision of a node.
     pub fn revision(&self, node: Node) -> &Revision {
         &self.revisions[node]

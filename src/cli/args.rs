@@ -1,0 +1,115 @@
+//! The command line, as clap derives it. The seed's helper names
+//! (`create`, `autogenerate`, `-r REV`) and Alembic's (`revision -m`,
+//! positional revisions) both parse here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Database schema migrations for SQLite, PostgreSQL and MySQL/MariaDB.
+#[derive(Debug, Parser)]
+#[command(name = "retort", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The project file (default: retort.toml in this directory or a parent).
+    #[arg(short = 'c', long = "config", global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// The database URL; overrides DATABASE_URL and the project file.
+    #[arg(long, global = true, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Output for people or for scripts.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Print only results and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Print more detail.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lay out a new project: retort.toml, migrations/versions/, models/.
+    Init {
+        /// Where to create it (default: this directory).
+        dir: Option<PathBuf>,
+    },
+    /// The head revisions of the revision files.
+    Heads {
+        /// Exit 1 when there is more than one head (a CI gate).
+        #[arg(long)]
+        check: bool,
+    },
+    /// Revisions where the graph branches.
+    Branches,
+    /// One revision (or several: `heads`), in full.
+    Show {
+        /// Identifier: id, prefix, label, `head`, `heads`, `ae10@head`, `head-1` …
+        #[arg(value_name = "REV")]
+        rev: String,
+    },
+    /// Revisions, newest first.
+    History {
+        /// `START:END`, `:END` or `START:`.
+        #[arg(short = 'r', long = "rev-range", value_name = "RANGE")]
+        range: Option<String>,
+        /// Draw the graph beside the revisions, as `git log --graph` does.
+        #[arg(long)]
+        graph: bool,
+    },
+    /// A new, empty revision on the current head.
+    #[command(visible_alias = "revision")]
+    Create(CreateArgs),
+    /// A revision that merges several heads into one.
+    Merge {
+        /// The revisions to merge, or `heads`.
+        #[arg(value_name = "REV", required = true)]
+        revs: Vec<String>,
+        /// The message of the new revision.
+        #[arg(short, long)]
+        message: Option<String>,
+        /// A branch label for the new revision.
+        #[arg(long = "branch-label", value_name = "LABEL")]
+        branch_label: Option<String>,
+        /// Use this id instead of a random one.
+        #[arg(long = "rev-id", value_name = "ID")]
+        rev_id: Option<String>,
+    },
+}
+
+/// `create` / `revision`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The message of the new revision.
+    #[arg(short, long)]
+    pub message: String,
+    /// Build on this revision instead of the single head (`base` starts a new root).
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// Allow `--head` to name a revision that is not a head, starting a branch.
+    #[arg(long)]
+    pub splice: bool,
+    /// A branch label for the new revision.
+    #[arg(long = "branch-label", value_name = "LABEL")]
+    pub branch_label: Option<String>,
+    /// Revisions (ids or labels) the new one depends on; repeat or separate with commas.
+    #[arg(long = "depends-on", value_name = "REV", value_delimiter = ',')]
+    pub depends_on: Vec<String>,
+    /// Use this id instead of a random one.
+    #[arg(long = "rev-id", value_name = "ID")]
+    pub rev_id: Option<String>,
+}

@@ -1,0 +1,65 @@
+//! The commands. Each file holds one group of them; `run` dispatches and
+//! loads the project only for the commands that need it.
+
+pub mod args;
+mod create;
+mod drawing;
+pub mod error;
+mod init;
+mod inspect;
+pub mod output;
+
+use std::path::PathBuf;
+
+use retort::Config;
+use retort::revision::RevisionGraph;
+
+use args::{Cli, Command};
+use error::CliError;
+use output::Output;
+
+/// What every command may use: the parsed flags and the project, loaded on demand.
+pub struct Context {
+    pub output: Output,
+    config_flag: Option<PathBuf>,
+}
+
+impl Context {
+    /// The project's configuration: `-c PATH`, or `retort.toml` found from the current directory up.
+    pub fn config(&self) -> Result<Config, CliError> {
+        Ok(match &self.config_flag {
+            Some(path) => Config::load(path)?,
+            None => {
+                let cwd = std::env::current_dir()
+                    .map_err(|e| CliError::usage(format!("cannot read the current directory: {e}"), None))?;
+                Config::discover(&cwd)?
+            }
+        })
+    }
+
+    /// The configuration and the checked revision graph.
+    pub fn project(&self) -> Result<(Config, RevisionGraph), CliError> {
+        let config = self.config()?;
+        let graph = RevisionGraph::load(&config.versions_dir())?;
+        Ok((config, graph))
+    }
+}
+
+/// Runs a parsed command line; `Ok` carries the exit code.
+pub fn run(cli: Cli) -> Result<u8, CliError> {
+    let context = Context {
+        output: Output { format: cli.format, quiet: cli.quiet, verbose: cli.verbose },
+        config_flag: cli.config,
+    };
+    match cli.command {
+        Command::Init { dir } => init::run(&context, dir),
+        Command::Heads { check } => inspect::heads(&context, check),
+        Command::Branches => inspect::branches(&context),
+        Command::Show { rev } => inspect::show(&context, &rev),
+        Command::History { range, graph } => inspect::history(&context, range.as_deref(), graph),
+        Command::Create(args) => create::create(&context, args),
+        Command::Merge { revs, message, branch_label, rev_id } => {
+            create::merge(&context, &revs, message, branch_label, rev_id)
+        }
+    }
+}
