@@ -36,34 +36,49 @@ pub fn create(context: &Context, args: CreateArgs) -> Result<u8, CliError> {
                 ));
             }
         },
-        Some(text) => match graph.resolve_fixed(&text.parse::<Target>()?)? {
-            Resolved::Base => Vec::new(),
-            Resolved::Before(node) => graph.parents(node).to_vec(),
-            Resolved::At(nodes) if nodes.len() == 1 => nodes,
-            Resolved::At(_) => {
-                return Err(CliError::usage(
+        Some(text) => {
+            match graph.resolve_fixed(&text.parse::<Target>()?)? {
+                Resolved::Base => Vec::new(),
+                Resolved::Before(node) => graph.parents(node).to_vec(),
+                Resolved::At(nodes) if nodes.len() == 1 => nodes,
+                Resolved::At(_) => {
+                    return Err(CliError::usage(
                     format!("`--head {text}` names several revisions"),
                     Some("a revision on several parents is a merge: `retort merge REV REV -m MSG`".to_owned()),
                 ));
+                }
             }
-        },
+        }
     };
-    if let Some(&parent) = parents.iter().find(|&&p| !graph.is_head(p)) {
-        if !args.splice {
+    if let Some(&parent) = parents.iter().find(|&&p| !graph.is_head(p))
+        && !args.splice
+    {
+        {
             let id = &graph.revision(parent).id;
             return Err(CliError::usage(
                 format!("`{id}` is not a head; a revision on it would start a new branch"),
-                Some(format!("pass `--splice` to branch there on purpose, or build on `--head {id}@head`")),
+                Some(format!(
+                    "pass `--splice` to branch there on purpose, or build on `--head {id}@head`"
+                )),
             ));
         }
     }
     let mut depends_on = Vec::new();
     for name in args.depends_on.iter().filter(|n| !n.trim().is_empty()) {
-        depends_on.push(graph.revision(graph.resolve_name(name.trim())?).id.0.clone());
+        depends_on.push(
+            graph
+                .revision(graph.resolve_name(name.trim())?)
+                .id
+                .0
+                .clone(),
+        );
     }
     let new = NewRevision {
         id: new_id(&graph, args.rev_id.as_deref())?,
-        down_revisions: parents.iter().map(|&p| graph.revision(p).id.clone()).collect(),
+        down_revisions: parents
+            .iter()
+            .map(|&p| graph.revision(p).id.clone())
+            .collect(),
         message: args.message,
         create_date: jiff::Timestamp::now(),
         branch_labels: label(&graph, args.branch_label)?,
@@ -86,18 +101,30 @@ pub fn merge(
     let mut nodes: Vec<Node> = Vec::new();
     for rev in revs {
         if let Resolved::At(found) = graph.resolve_fixed(&rev.parse::<Target>()?)? {
-            nodes.extend(found.into_iter().filter(|n| !nodes.contains(n)).collect::<Vec<_>>());
+            nodes.extend(
+                found
+                    .into_iter()
+                    .filter(|n| !nodes.contains(n))
+                    .collect::<Vec<_>>(),
+            );
         }
     }
     if nodes.len() < 2 {
         return Err(CliError::usage(
-            format!("nothing to merge: {} names {} revision", revs.join(" "), nodes.len()),
+            format!(
+                "nothing to merge: {} names {} revision",
+                revs.join(" "),
+                nodes.len()
+            ),
             Some("`retort heads` lists the heads; merge needs two or more".to_owned()),
         ));
     }
     for &node in &nodes {
         let ancestors = graph.ancestors(&[node]);
-        if let Some(&inner) = nodes.iter().find(|&&other| other != node && ancestors[other]) {
+        if let Some(&inner) = nodes
+            .iter()
+            .find(|&&other| other != node && ancestors[other])
+        {
             return Err(CliError::usage(
                 format!(
                     "`{}` is an ancestor of `{}`; only revisions on separate branches can be merged",
@@ -111,7 +138,10 @@ pub fn merge(
     let ids = graph.names(&nodes);
     let new = NewRevision {
         id: new_id(&graph, rev_id.as_deref())?,
-        down_revisions: nodes.iter().map(|&n| graph.revision(n).id.clone()).collect(),
+        down_revisions: nodes
+            .iter()
+            .map(|&n| graph.revision(n).id.clone())
+            .collect(),
         message: message.unwrap_or_else(|| format!("merge {}", ids.join(", "))),
         create_date: jiff::Timestamp::now(),
         branch_labels: label(&graph, branch_label)?,
@@ -127,38 +157,55 @@ fn new_id(graph: &RevisionGraph, wanted: Option<&str>) -> Result<RevisionId, Cli
         Some(text) => text
             .parse::<RevisionId>()
             .map_err(|e| CliError::usage(format!("invalid revision id `{text}`: {e}"), None))?,
-        None => RevisionId::generate()
-            .map_err(|e| CliError::failed(format!("cannot draw a random revision id: {e}"), None))?,
+        None => RevisionId::generate().map_err(|e| {
+            CliError::failed(format!("cannot draw a random revision id: {e}"), None)
+        })?,
     };
     if graph.node(id.as_str()).is_some() {
-        return Err(CliError::usage(format!("revision `{id}` already exists"), None));
+        return Err(CliError::usage(
+            format!("revision `{id}` already exists"),
+            None,
+        ));
     }
     Ok(id)
 }
 
 fn label(graph: &RevisionGraph, label: Option<String>) -> Result<Vec<String>, CliError> {
-    let Some(label) = label else { return Ok(Vec::new()) };
-    validate_label(&label).map_err(|e| CliError::usage(format!("invalid branch label `{label}`: {e}"), None))?;
+    let Some(label) = label else {
+        return Ok(Vec::new());
+    };
+    validate_label(&label)
+        .map_err(|e| CliError::usage(format!("invalid branch label `{label}`: {e}"), None))?;
     if let Some(node) = graph.labelled(&label) {
         return Err(CliError::usage(
-            format!("branch label `{label}` already labels `{}`", graph.revision(node).id),
+            format!(
+                "branch label `{label}` already labels `{}`",
+                graph.revision(node).id
+            ),
             None,
         ));
     }
     Ok(vec![label])
 }
 
-fn write_revision(context: &Context, config: &Config, graph: &RevisionGraph, new: &NewRevision) -> Result<u8, CliError> {
+fn write_revision(
+    context: &Context,
+    config: &Config,
+    graph: &RevisionGraph,
+    new: &NewRevision,
+) -> Result<u8, CliError> {
     let dir = config.versions_dir();
     let path = dir.join(file::file_name(&new.id, &new.message));
     let text = file::render(new);
-    let revision = file::parse(&path, &text)
-        .map_err(|e| CliError::failed(format!("the new revision does not parse back: {e}"), None))?;
+    let revision = file::parse(&path, &text).map_err(|e| {
+        CliError::failed(format!("the new revision does not parse back: {e}"), None)
+    })?;
     let mut revisions = graph.revisions().to_vec();
     revisions.push(revision);
     let updated = RevisionGraph::build(revisions)?;
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| CliError::failed(format!("cannot create {}: {e}", display_path(&dir)), None))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        CliError::failed(format!("cannot create {}: {e}", display_path(&dir)), None)
+    })?;
     write(&path, &text)?;
     let node = updated.node(new.id.as_str()).unwrap_or_default();
     if context.output.is_json() {
@@ -170,7 +217,9 @@ fn write_revision(context: &Context, config: &Config, graph: &RevisionGraph, new
         } else {
             format!("on {}", updated.names(updated.parents(node)).join(", "))
         };
-        context.output.progress(&format!("Created revision {} {on}", new.id));
+        context
+            .output
+            .progress(&format!("Created revision {} {on}", new.id));
     }
     Ok(0)
 }

@@ -6,7 +6,11 @@
 use retort::revision::graph::{Node, RevisionGraph};
 
 /// The drawn lines: graph columns, then the text `describe` gives a node.
-pub fn draw(graph: &RevisionGraph, nodes: &[Node], describe: impl Fn(Node) -> String) -> Vec<String> {
+pub fn draw(
+    graph: &RevisionGraph,
+    nodes: &[Node],
+    describe: impl Fn(Node) -> String,
+) -> Vec<String> {
     let mut shown = vec![false; graph.len()];
     for &node in nodes {
         shown[node] = true;
@@ -34,7 +38,12 @@ pub fn draw(graph: &RevisionGraph, nodes: &[Node], describe: impl Fn(Node) -> St
         }
         lines.push(format!("{}{}", row, describe(node)));
 
-        let parents: Vec<Node> = graph.parents(node).iter().copied().filter(|&p| shown[p]).collect();
+        let parents: Vec<Node> = graph
+            .parents(node)
+            .iter()
+            .copied()
+            .filter(|&p| shown[p])
+            .collect();
         match parents.split_first() {
             None => {
                 if column + 1 < lanes.len() {
@@ -60,13 +69,13 @@ pub fn draw(graph: &RevisionGraph, nodes: &[Node], describe: impl Fn(Node) -> St
 fn join_row(width: usize, into: usize, from: usize) -> String {
     let mut cells: Vec<char> = vec![' '; width * 2];
     for lane in 0..width {
-        if lane <= into || (lane > into && lane < from) {
+        if lane < from {
             cells[lane * 2] = '|';
         }
     }
-    for position in into * 2 + 1..from * 2 - 1 {
-        if cells[position] == ' ' {
-            cells[position] = '_';
+    for cell in &mut cells[into * 2 + 1..from * 2 - 1] {
+        if *cell == ' ' {
+            *cell = '_';
         }
     }
     cells[from * 2 - 1] = '/';
@@ -114,13 +123,19 @@ mod tests {
 
     fn build(spec: &[(&str, &[&str])]) -> RevisionGraph {
         let text = |id: &str, parents: &[&str]| {
-            format!("-- Revision ID: {id}\n-- Revises: {}\n-- Message: m\n\n-- migrate:upgrade\nSELECT 1;\n", parents.join(", "))
+            format!(
+                "-- Revision ID: {id}\n-- Revises: {}\n-- Message: m\n\n-- migrate:upgrade\nSELECT 1;\n",
+                parents.join(", ")
+            )
         };
         let revisions = spec
             .iter()
             .map(|(id, parents)| {
-                retort::revision::file::parse(std::path::Path::new(&format!("{id}.sql")), &text(id, parents))
-                    .unwrap_or_else(|e| panic!("{e}"))
+                retort::revision::file::parse(
+                    std::path::Path::new(&format!("{id}.sql")),
+                    &text(id, parents),
+                )
+                .unwrap_or_else(|e| panic!("{e}"))
             })
             .collect();
         RevisionGraph::build(revisions).unwrap_or_else(|e| panic!("{e:?}"))
@@ -141,15 +156,21 @@ mod tests {
     #[test]
     fn two_roots() {
         let graph = build(&[("a", &[]), ("b", &[]), ("c", &["a"])]);
-        assert_eq!(picture(&graph), "* c\n| * b\n* | a");
+        assert_eq!(picture(&graph), "* c\n| * b\n* a");
     }
 
     #[test]
     fn three_way_merge() {
-        let graph = build(&[("r", &[]), ("x", &["r"]), ("y", &["r"]), ("z", &["r"]), ("m", &["x", "y", "z"])]);
+        let graph = build(&[
+            ("r", &[]),
+            ("x", &["r"]),
+            ("y", &["r"]),
+            ("z", &["r"]),
+            ("m", &["x", "y", "z"]),
+        ]);
         assert_eq!(
             picture(&graph),
-            "* m\n|\\\\\n| | * z\n| * | y\n* | | x\n|_|/\n|/\n* r"
+            "* m\n|\\ \\\n| | * z\n| * | y\n* | | x\n|_|/\n|/\n* r"
         );
     }
 }

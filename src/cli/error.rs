@@ -18,7 +18,10 @@ use retort::revision::target;
 pub enum CliError {
     /// The command line or the project asks for something impossible.
     #[error("{message}")]
-    Usage { message: String, help: Option<String> },
+    Usage {
+        message: String,
+        help: Option<String>,
+    },
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error(transparent)]
@@ -27,25 +30,37 @@ pub enum CliError {
     Target(#[from] target::Error),
     /// The operation ran and failed, or found what it checks for.
     #[error("{message}")]
-    Failed { message: String, help: Option<String> },
+    Failed {
+        message: String,
+        help: Option<String>,
+    },
 }
 
 impl CliError {
     /// A usage error with a hint.
     pub fn usage(message: impl Into<String>, help: impl Into<Option<String>>) -> Self {
-        CliError::Usage { message: message.into(), help: help.into() }
+        CliError::Usage {
+            message: message.into(),
+            help: help.into(),
+        }
     }
 
     /// A failed operation with a hint.
     pub fn failed(message: impl Into<String>, help: impl Into<Option<String>>) -> Self {
-        CliError::Failed { message: message.into(), help: help.into() }
+        CliError::Failed {
+            message: message.into(),
+            help: help.into(),
+        }
     }
 
     /// The process exit code for this error (SPEC §1).
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Failed { .. } => 1,
-            CliError::Usage { .. } | CliError::Config(_) | CliError::Revisions(_) | CliError::Target(_) => 2,
+            CliError::Usage { .. }
+            | CliError::Config(_)
+            | CliError::Revisions(_)
+            | CliError::Target(_) => 2,
         }
     }
 
@@ -72,9 +87,16 @@ impl CliError {
 }
 
 fn handler() -> GraphicalReportHandler {
-    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let theme = if colour { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false)
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
 }
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -82,7 +104,7 @@ fn handler() -> GraphicalReportHandler {
 struct Located {
     message: String,
     #[source_code]
-    source: NamedSource<String>,
+    code: NamedSource<String>,
     #[label]
     span: SourceSpan,
     #[help]
@@ -97,8 +119,16 @@ struct Plain {
     help: Option<String>,
 }
 
-fn render_plain(handler: &GraphicalReportHandler, message: &str, help: Option<&str>, out: &mut String) {
-    let diagnostic = Plain { message: message.to_owned(), help: help.map(str::to_owned) };
+fn render_plain(
+    handler: &GraphicalReportHandler,
+    message: &str,
+    help: Option<&str>,
+    out: &mut String,
+) {
+    let diagnostic = Plain {
+        message: message.to_owned(),
+        help: help.map(str::to_owned),
+    };
     if handler.render_report(out, &diagnostic).is_err() {
         out.push_str(&format!("error: {message}\n"));
     }
@@ -120,7 +150,7 @@ fn render_problem(handler: &GraphicalReportHandler, problem: &Problem, out: &mut
         {
             let diagnostic = Located {
                 message: problem.message.clone(),
-                source: NamedSource::new(name, text),
+                code: NamedSource::new(name, text),
                 span: (location.offset, location.len).into(),
                 help: problem.help.clone(),
             };
@@ -129,7 +159,10 @@ fn render_problem(handler: &GraphicalReportHandler, problem: &Problem, out: &mut
             }
         }
         _ => {
-            let message = format!("{}\n  --> {name}:{}:{}", problem.message, location.line, location.column);
+            let message = format!(
+                "{}\n  --> {name}:{}:{}",
+                problem.message, location.line, location.column
+            );
             render_plain(handler, &message, problem.help.as_deref(), out);
         }
     }

@@ -40,7 +40,9 @@ pub fn run(context: &Context, dir: Option<PathBuf>) -> Result<u8, CliError> {
         display_path(&dir.join("migrations").join("versions")),
         display_path(&dir.join("models")),
     ));
-    context.output.progress("Next: `retort create -m \"first revision\"`, then `retort upgrade`.");
+    context
+        .output
+        .progress("Next: `retort create -m \"first revision\"`, then `retort upgrade`.");
     Ok(0)
 }
 
@@ -56,7 +58,9 @@ pub fn write(path: &Path, text: &str) -> Result<(), CliError> {
         .write(true)
         .create_new(true)
         .open(path)
-        .map_err(|e| CliError::failed(format!("cannot create {}: {e}", display_path(path)), None))?;
+        .map_err(|e| {
+            CliError::failed(format!("cannot create {}: {e}", display_path(path)), None)
+        })?;
     file.write_all(text.as_bytes())
         .map_err(|e| CliError::failed(format!("cannot write {}: {e}", display_path(path)), None))
 }

@@ -13,10 +13,16 @@ use crate::cli::output::{revision_line, revision_short};
 pub fn heads(context: &Context, check: bool) -> Result<u8, CliError> {
     let (_, graph) = context.project()?;
     let heads = graph.heads();
-    context.output.revisions(&graph, heads, context.output.verbose);
+    context
+        .output
+        .revisions(&graph, heads, context.output.verbose);
     if check && heads.len() > 1 {
         return Err(CliError::failed(
-            format!("the revision files have {} heads: {}", heads.len(), graph.names(heads).join(", ")),
+            format!(
+                "the revision files have {} heads: {}",
+                heads.len(),
+                graph.names(heads).join(", ")
+            ),
             Some("merge them into one: `retort merge heads -m \"merge heads\"`".to_owned()),
         ));
     }
@@ -26,15 +32,24 @@ pub fn heads(context: &Context, check: bool) -> Result<u8, CliError> {
 /// `branches`: every branch point and the revisions it branches into.
 pub fn branches(context: &Context) -> Result<u8, CliError> {
     let (_, graph) = context.project()?;
-    let points: Vec<Node> = graph.order().iter().copied().filter(|&n| graph.is_branch_point(n)).collect();
+    let points: Vec<Node> = graph
+        .order()
+        .iter()
+        .copied()
+        .filter(|&n| graph.is_branch_point(n))
+        .collect();
     if context.output.is_json() || context.output.verbose {
-        context.output.revisions(&graph, &points, context.output.verbose);
+        context
+            .output
+            .revisions(&graph, &points, context.output.verbose);
         return Ok(0);
     }
     for &point in &points {
         context.output.line(&revision_short(&graph, point));
         for &child in graph.children(point) {
-            context.output.line(&format!("  -> {}", revision_short(&graph, child)));
+            context
+                .output
+                .line(&format!("  -> {}", revision_short(&graph, child)));
         }
     }
     Ok(0)
@@ -62,12 +77,21 @@ pub fn history(context: &Context, range: Option<&str>, draw: bool) -> Result<u8,
     let (_, graph) = context.project()?;
     let range: Range = match range {
         Some(text) => text.parse()?,
-        None => Range { start: None, end: None },
+        None => Range {
+            start: None,
+            end: None,
+        },
     };
     let nodes = select(&graph, &range)?;
     let output = &context.output;
     if draw && !output.is_json() {
-        let describe = |n: Node| format!("{} {}", revision_short(&graph, n), graph.revision(n).message);
+        let describe = |n: Node| {
+            format!(
+                "{} {}",
+                revision_short(&graph, n),
+                graph.revision(n).message
+            )
+        };
         for line in drawing::draw(&graph, &nodes, describe) {
             output.line(&line);
         }
@@ -97,5 +121,11 @@ fn select(graph: &RevisionGraph, range: &Range) -> Result<Vec<Node>, CliError> {
             Resolved::At(nodes) => graph.ancestors(&nodes),
         },
     };
-    Ok(graph.order().iter().rev().copied().filter(|&n| above[n] && below[n]).collect())
+    Ok(graph
+        .order()
+        .iter()
+        .rev()
+        .copied()
+        .filter(|&n| above[n] && below[n])
+        .collect())
 }

@@ -30,8 +30,9 @@ impl Context {
         Ok(match &self.config_flag {
             Some(path) => Config::load(path)?,
             None => {
-                let cwd = std::env::current_dir()
-                    .map_err(|e| CliError::usage(format!("cannot read the current directory: {e}"), None))?;
+                let cwd = std::env::current_dir().map_err(|e| {
+                    CliError::usage(format!("cannot read the current directory: {e}"), None)
+                })?;
                 Config::discover(&cwd)?
             }
         })
@@ -48,7 +49,11 @@ impl Context {
 /// Runs a parsed command line; `Ok` carries the exit code.
 pub fn run(cli: Cli) -> Result<u8, CliError> {
     let context = Context {
-        output: Output { format: cli.format, quiet: cli.quiet, verbose: cli.verbose },
+        output: Output {
+            format: cli.format,
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+        },
         config_flag: cli.config,
     };
     match cli.command {
@@ -58,8 +63,11 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Show { rev } => inspect::show(&context, &rev),
         Command::History { range, graph } => inspect::history(&context, range.as_deref(), graph),
         Command::Create(args) => create::create(&context, args),
-        Command::Merge { revs, message, branch_label, rev_id } => {
-            create::merge(&context, &revs, message, branch_label, rev_id)
-        }
+        Command::Merge {
+            revs,
+            message,
+            branch_label,
+            rev_id,
+        } => create::merge(&context, &revs, message, branch_label, rev_id),
     }
 }

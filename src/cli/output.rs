@@ -57,7 +57,12 @@ impl Output {
 
     /// Like [`revisions`](Self::revisions), with the text form of each chosen by the caller;
     /// `-v` always shows everything.
-    pub fn revisions_with(&self, graph: &RevisionGraph, nodes: &[Node], text: fn(&RevisionGraph, Node) -> String) {
+    pub fn revisions_with(
+        &self,
+        graph: &RevisionGraph,
+        nodes: &[Node],
+        text: fn(&RevisionGraph, Node) -> String,
+    ) {
         if self.is_json() {
             let list: Vec<Value> = nodes.iter().map(|&n| revision_json(graph, n)).collect();
             self.document(&json!({ "revisions": list }));
@@ -72,7 +77,9 @@ impl Output {
 
 /// A path relative to the current directory when it lies below it.
 pub fn display_path(path: &Path) -> String {
-    let relative = std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
     relative.as_deref().unwrap_or(path).display().to_string()
 }
 
@@ -128,31 +135,62 @@ pub fn revision_line(graph: &RevisionGraph, node: Node) -> String {
     let from = match parents {
         [] => "<base>".to_owned(),
         [parent] => id(graph, *parent),
-        many => format!("({})", many.iter().map(|&p| id(graph, p)).collect::<Vec<_>>().join(", ")),
+        many => format!(
+            "({})",
+            many.iter()
+                .map(|&p| id(graph, p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     };
     let message = &graph.revision(node).message;
-    format!("{from} -> {}{}, {message}", id(graph, node), markers(graph, node))
+    format!(
+        "{from} -> {}{}, {message}",
+        id(graph, node),
+        markers(graph, node)
+    )
 }
 
 /// Everything about one revision, as `show` and `-v` print it.
 pub fn revision_verbose(graph: &RevisionGraph, node: Node) -> String {
     let revision = graph.revision(node);
-    let names = |nodes: &[Node]| nodes.iter().map(|&n| id(graph, n)).collect::<Vec<_>>().join(", ");
+    let names = |nodes: &[Node]| {
+        nodes
+            .iter()
+            .map(|&n| id(graph, n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let mut text = format!("Rev: {}\n", revision_short(graph, node));
     let parents = graph.parents(node);
     if parents.is_empty() {
         text.push_str("Parent: <base>\n");
     } else {
-        text.push_str(&format!("{}: {}\n", if parents.len() > 1 { "Merges" } else { "Parent" }, names(parents)));
+        text.push_str(&format!(
+            "{}: {}\n",
+            if parents.len() > 1 {
+                "Merges"
+            } else {
+                "Parent"
+            },
+            names(parents)
+        ));
     }
     if !graph.dependencies(node).is_empty() {
-        text.push_str(&format!("Depends on: {}\n", names(graph.dependencies(node))));
+        text.push_str(&format!(
+            "Depends on: {}\n",
+            names(graph.dependencies(node))
+        ));
     }
     if graph.is_branch_point(node) {
         text.push_str(&format!("Branches into: {}\n", names(graph.children(node))));
     }
     if !revision.branch_labels.is_empty() {
-        let labels: Vec<&str> = revision.branch_labels.iter().map(|l| l.name.as_str()).collect();
+        let labels: Vec<&str> = revision
+            .branch_labels
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect();
         text.push_str(&format!("Branch labels: {}\n", labels.join(", ")));
     }
     text.push_str(&format!("Path: {}\n", display_path(&revision.path)));
