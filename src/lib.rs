@@ -6,7 +6,10 @@
 //! resolves into a [`revision::Plan`] of steps.
 
 pub mod config;
+pub mod dialect;
+pub mod migrate;
 pub mod revision;
+pub mod sql;
 pub mod url;
 
 pub use config::Config;

@@ -43,6 +43,30 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Connect to the database and print its version.
+    TestConnection {
+        /// Keep retrying for up to this many seconds (containers starting side by side).
+        #[arg(long, value_name = "SECS")]
+        wait: Option<u64>,
+    },
+    /// The revision(s) the database is at.
+    Current,
+    /// Current revisions, heads, pending revisions, changed and unknown ones.
+    Status,
+    /// Apply revisions up to REV (default `head`).
+    Upgrade(MigrateArgs),
+    /// Revert revisions down to REV (`-1`, `base`, an id, `LABEL@-1`).
+    Downgrade(MigrateArgs),
+    /// Set the version table to REV without running anything.
+    Stamp {
+        #[command(flatten)]
+        target: RevArgs,
+        /// Forget what the version table holds first.
+        #[arg(long)]
+        purge: bool,
+        #[command(flatten)]
+        offline: OfflineArgs,
+    },
     /// Lay out a new project: retort.toml, migrations/versions/, models/.
     Init {
         /// Where to create it (default: this directory).
@@ -112,4 +136,59 @@ pub struct CreateArgs {
     /// Use this id instead of a random one.
     #[arg(long = "rev-id", value_name = "ID")]
     pub rev_id: Option<String>,
+}
+
+/// The revision argument, positional (Alembic) or `-r` (the seed's helper).
+#[derive(Debug, Args)]
+pub struct RevArgs {
+    /// Target revision: an id, prefix, label, `head`, `base`, `-1`, `+2`, `LABEL@head` …
+    #[arg(value_name = "REV", allow_hyphen_values = true)]
+    pub rev: Option<String>,
+    /// The same, as the seed's `migrate.py` spells it.
+    #[arg(
+        short = 'r',
+        long = "revision",
+        value_name = "REV",
+        allow_hyphen_values = true,
+        conflicts_with = "rev"
+    )]
+    pub revision: Option<String>,
+}
+
+impl RevArgs {
+    /// The revision, from either spelling.
+    pub fn get(&self) -> Option<&str> {
+        self.rev.as_deref().or(self.revision.as_deref())
+    }
+}
+
+/// `--sql` and `--dialect`.
+#[derive(Debug, Args)]
+pub struct OfflineArgs {
+    /// Print the SQL script instead of running it; no connection is made.
+    /// `START:END` in REV starts the script at START.
+    #[arg(long)]
+    pub sql: bool,
+    /// The dialect of the `--sql` script (default: the URL's).
+    #[arg(long, value_name = "DIALECT", requires = "sql")]
+    pub dialect: Option<String>,
+}
+
+/// `upgrade` / `downgrade`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub target: RevArgs,
+    #[command(flatten)]
+    pub offline: OfflineArgs,
+    /// Run inside a transaction and roll it back (PostgreSQL, SQLite).
+    #[arg(long = "dry-run", conflicts_with = "sql")]
+    pub dry_run: bool,
+    /// Accept the changed checksum of this applied revision (repeatable).
+    #[arg(long = "accept-checksum", value_name = "REV")]
+    pub accept_checksum: Vec<String>,
+    /// Continue a revision that stopped part way on MySQL/MariaDB, after the
+    /// statements that already ran.
+    #[arg(long)]
+    pub resume: bool,
 }

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod create;
+mod database;
 mod drawing;
 pub mod error;
 mod init;
@@ -22,6 +23,7 @@ use output::Output;
 pub struct Context {
     pub output: Output,
     config_flag: Option<PathBuf>,
+    url_flag: Option<String>,
 }
 
 impl Context {
@@ -55,9 +57,20 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             verbose: cli.verbose,
         },
         config_flag: cli.config,
+        url_flag: cli.url,
     };
     match cli.command {
         Command::Init { dir } => init::run(&context, dir),
+        Command::TestConnection { wait } => database::test_connection(&context, wait),
+        Command::Current => database::current(&context),
+        Command::Status => database::status(&context),
+        Command::Upgrade(args) => database::migrate_command(&context, args, false),
+        Command::Downgrade(args) => database::migrate_command(&context, args, true),
+        Command::Stamp {
+            target,
+            purge,
+            offline,
+        } => database::stamp(&context, target, purge, offline),
         Command::Heads { check } => inspect::heads(&context, check),
         Command::Branches => inspect::branches(&context),
         Command::Show { rev } => inspect::show(&context, &rev),

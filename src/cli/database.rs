@@ -1,0 +1,502 @@
+//! Commands that talk to the database: `test-connection`, `current`,
+//! `status`, `upgrade`, `downgrade`, `stamp` — and their offline `--sql`
+//! forms, which only need the URL's dialect.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use retort::Config;
+use retort::DialectKind;
+use retort::config::ResolvedUrl;
+use retort::dialect;
+use retort::migrate::connection::Connection;
+use retort::migrate::{self, Event, Operation, Settings};
+use retort::revision::RevisionGraph;
+use retort::revision::graph::Node;
+use retort::revision::plan::{Applied, Purge};
+use retort::revision::target::{Resolved, Target};
+
+use crate::cli::Context;
+use crate::cli::args::{MigrateArgs, OfflineArgs, RevArgs};
+use crate::cli::error::CliError;
+use crate::cli::output::revision_short;
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}"), None))
+}
+
+impl Context {
+    /// The database URL by SPEC §1's resolution order.
+    pub fn url(&self, config: Option<&Config>) -> Result<ResolvedUrl, CliError> {
+        let env = |name: &str| std::env::var(name).ok();
+        Ok(match config {
+            Some(config) => config.resolve_url(self.url_flag.as_deref(), env)?,
+            None => retort::config::resolve_url_without_config(self.url_flag.as_deref(), env)?,
+        })
+    }
+
+    /// Names the database on stderr, then connects.
+    async fn connect(
+        &self,
+        url: &ResolvedUrl,
+        config: Option<&Config>,
+    ) -> Result<Connection, CliError> {
+        self.output.progress(&format!("Database: {}", url.url));
+        let busy = Duration::from_secs(config.map_or(60, |c| c.lock_timeout_secs));
+        Connection::connect(&url.url, busy)
+            .await
+            .map_err(|e| CliError::usage(e.to_string(), None))
+    }
+}
+
+/// `test-connection [--wait SECS]`.
+pub fn test_connection(context: &Context, wait: Option<u64>) -> Result<u8, CliError> {
+    let config = context.config().ok();
+    let url = context.url(config.as_ref())?;
+    runtime()?.block_on(async {
+        context.output.progress(&format!("Database: {}", url.url));
+        let deadline = Instant::now() + Duration::from_secs(wait.unwrap_or(0));
+        let mut pause = Duration::from_millis(100);
+        let mut connection = loop {
+            match Connection::connect(&url.url, Duration::from_secs(5)).await {
+                Ok(connection) => break connection,
+                Err(error) if Instant::now() + pause < deadline => {
+                    context
+                        .output
+                        .progress(&format!("not yet: {error}; retrying"));
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(2));
+                }
+                Err(error) => return Err(CliError::usage(error.to_string(), None)),
+            }
+        };
+        let version = connection
+            .server_version()
+            .await
+            .map_err(|e| CliError::usage(e.to_string(), None))?;
+        connection.close().await;
+        let dialect = url.url.dialect();
+        if context.output.is_json() {
+            context.output.document(&json!({
+                "database": url.url.redacted(),
+                "dialect": dialect.to_string(),
+                "server_version": version,
+            }));
+        } else {
+            context
+                .output
+                .line(&format!("Connected: {dialect} {version}"));
+        }
+        Ok(0)
+    })
+}
+
+/// `current`.
+pub fn current(context: &Context) -> Result<u8, CliError> {
+    let (config, graph) = context.project()?;
+    let url = context.url(Some(&config))?;
+    runtime()?.block_on(async {
+        let mut connection = context.connect(&url, Some(&config)).await?;
+        let rows = migrate::current(&mut connection, &config.version_table)
+            .await
+            .map_err(migrate_error)?;
+        connection.close().await;
+        let known: Vec<Node> = rows.iter().filter_map(|r| graph.node(r)).collect();
+        if context.output.is_json() {
+            context.output.revisions(&graph, &known, false);
+        } else {
+            for row in &rows {
+                match graph.node(row) {
+                    Some(node) => context
+                        .output
+                        .revisions(&graph, &[node], context.output.verbose),
+                    None => context
+                        .output
+                        .line(&format!("{row} (no revision file has it)")),
+                }
+            }
+        }
+        Ok(0)
+    })
+}
+
+/// `status`.
+pub fn status(context: &Context) -> Result<u8, CliError> {
+    let (config, graph) = context.project()?;
+    let url = context.url(Some(&config))?;
+    runtime()?.block_on(async {
+        let mut connection = context.connect(&url, Some(&config)).await?;
+        let status =
+            migrate::status(&mut connection, &graph, &config.version_table).await.map_err(migrate_error)?;
+        connection.close().await;
+        let heads = graph.names(graph.heads());
+        if context.output.is_json() {
+            context.output.document(&json!({
+                "database": url.url.redacted(),
+                "current": status.current,
+                "heads": heads,
+                "pending": status.pending,
+                "modified": status.modified,
+                "unknown": status.unknown,
+            }));
+            return Ok(0);
+        }
+        let list = |ids: &[String]| if ids.is_empty() { "(none)".to_owned() } else { ids.join(", ") };
+        let out = &context.output;
+        out.line(&format!("Current: {}", if status.current.is_empty() { "base (nothing applied)".to_owned() } else { list(&status.current) }));
+        out.line(&format!("Heads: {}", list(&heads)));
+        if status.pending.is_empty() {
+            out.line("Pending: none, the database is up to date");
+        } else {
+            out.line(&format!("Pending ({}), in apply order:", status.pending.len()));
+            for id in &status.pending {
+                if let Some(node) = graph.node(id) {
+                    out.line(&format!("  {} {}", revision_short(&graph, node), graph.revision(node).message));
+                }
+            }
+        }
+        if !status.modified.is_empty() {
+            out.line(&format!("Modified since applied: {}", list(&status.modified)));
+            out.line("  `retort upgrade` refuses to run until the files are restored or the change is accepted with `--accept-checksum REV`");
+        }
+        if !status.unknown.is_empty() {
+            out.line(&format!("Applied but missing from the revision files: {}", list(&status.unknown)));
+        }
+        if let Some(row) = &status.partial {
+            out.line(&format!(
+                "Stopped part way: {} ran {} of {} statements{}",
+                row.revision,
+                row.statements_applied,
+                row.statements_total,
+                row.error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
+            ));
+        }
+        Ok(0)
+    })
+}
+
+/// `upgrade` and `downgrade`.
+pub fn migrate_command(context: &Context, args: MigrateArgs, down: bool) -> Result<u8, CliError> {
+    let text = match (args.target.get(), down) {
+        (Some(text), _) => text.to_owned(),
+        (None, false) => "head".to_owned(),
+        (None, true) => {
+            return Err(CliError::usage(
+                "downgrade needs a target revision",
+                Some("e.g. `retort downgrade -1`, `retort downgrade base` or `retort downgrade -r ae10`".to_owned()),
+            ));
+        }
+    };
+    let (config, graph) = context.project()?;
+    let (start, target) = split_range(&text, args.offline.sql)?;
+    let target: Target = target.parse()?;
+    let operation = if down {
+        Operation::Downgrade(target)
+    } else {
+        Operation::Upgrade(target)
+    };
+    let mut accept = Vec::new();
+    for name in &args.accept_checksum {
+        accept.push(graph.revision(graph.resolve_name(name)?).id.0.clone());
+    }
+    let settings = settings(&config, accept, args.resume, args.dry_run);
+    if args.offline.sql {
+        return offline(
+            context,
+            &config,
+            &graph,
+            &settings,
+            &operation,
+            start,
+            &args.offline,
+        );
+    }
+    live(context, &config, &graph, &settings, &operation)
+}
+
+/// `stamp REV [--purge]`.
+pub fn stamp(
+    context: &Context,
+    target: RevArgs,
+    purge: bool,
+    offline_args: OfflineArgs,
+) -> Result<u8, CliError> {
+    let Some(text) = target.get() else {
+        return Err(CliError::usage(
+            "stamp needs a target revision",
+            Some("e.g. `retort stamp head`".to_owned()),
+        ));
+    };
+    let (config, graph) = context.project()?;
+    let (start, target) = split_range(text, offline_args.sql)?;
+    let operation = Operation::Stamp(target.parse()?, if purge { Purge::Yes } else { Purge::No });
+    let settings = settings(&config, Vec::new(), false, false);
+    if offline_args.sql {
+        return offline(
+            context,
+            &config,
+            &graph,
+            &settings,
+            &operation,
+            start,
+            &offline_args,
+        );
+    }
+    live(context, &config, &graph, &settings, &operation)
+}
+
+fn settings(config: &Config, accept: Vec<String>, resume: bool, dry_run: bool) -> Settings {
+    Settings {
+        version_table: config.version_table.clone(),
+        transaction_per_migration: config.transaction_per_migration,
+        lock_timeout: Duration::from_secs(config.lock_timeout_secs),
+        accept,
+        resume,
+        dry_run,
+    }
+}
+
+/// `START:END` is only for `--sql`, where there is no database to say where to start.
+fn split_range(text: &str, offline: bool) -> Result<(Option<&str>, &str), CliError> {
+    match text.split_once(':') {
+        Some((start, end)) if offline => Ok((Some(start).filter(|s| !s.is_empty()), end)),
+        Some(_) => Err(CliError::usage(
+            format!("`{text}`: a START:END range only works with --sql"),
+            Some("live runs start where the database is; name only the target".to_owned()),
+        )),
+        None => Ok((None, text)),
+    }
+}
+
+fn live(
+    context: &Context,
+    config: &Config,
+    graph: &RevisionGraph,
+    settings: &Settings,
+    operation: &Operation,
+) -> Result<u8, CliError> {
+    let url = context.url(Some(config))?;
+    if settings.dry_run && !dialect::dialect(url.url.dialect()).transactional_ddl() {
+        context.output.progress(
+            "MySQL/MariaDB commit DDL implicitly, so a dry run cannot roll it back; this is the plan, not executed:",
+        );
+        let rows = runtime()?.block_on(async {
+            let mut connection = context.connect(&url, Some(config)).await?;
+            let rows = migrate::current(&mut connection, &config.version_table)
+                .await
+                .map_err(migrate_error);
+            connection.close().await;
+            rows
+        })?;
+        let start = Applied::from_versions(graph, &rows).map_err(|e| migrate_error(e.into()))?;
+        return offline_for(
+            context,
+            graph,
+            settings,
+            operation,
+            url.url.dialect(),
+            Start::State(start),
+            true,
+        );
+    }
+    let lock_name = format!(
+        "retort:{}:{}",
+        url.url.database().unwrap_or_default(),
+        config.version_table
+    );
+    runtime()?.block_on(async {
+        let mut connection = context.connect(&url, Some(config)).await?;
+        let output = context.output;
+        let mut events = |event: Event| match event {
+            Event::Step(report) => {
+                let verb = match report.direction {
+                    retort::Direction::Up => "Applied",
+                    retort::Direction::Down => "Reverted",
+                };
+                output.progress(&format!(
+                    "{verb} {} {} ({} ms)",
+                    report.revision,
+                    report.message,
+                    report.duration.as_millis()
+                ));
+            }
+            Event::Statement { sql, .. } if settings.dry_run || output.verbose => output.progress(&format!("  {sql};")),
+            Event::Statement { .. } => {}
+            Event::Note(note) => output.progress(&note),
+        };
+        let result = migrate::migrate(&mut connection, graph, settings, &lock_name, operation, &mut events).await;
+        connection.close().await;
+        let reports = result.map_err(migrate_error)?;
+        if settings.dry_run {
+            output.progress("Dry run: everything was rolled back.");
+        }
+        if output.is_json() {
+            let steps: Vec<Value> = reports
+                .iter()
+                .map(|r| json!({"revision": r.revision, "direction": r.direction.as_str(), "duration_ms": r.duration.as_millis() as u64}))
+                .collect();
+            output.document(&json!({ "steps": steps }));
+        } else if reports.is_empty() && !matches!(operation, Operation::Stamp(..)) {
+            output.progress("Nothing to do.");
+        }
+        Ok(0)
+    })
+}
+
+fn offline(
+    context: &Context,
+    config: &Config,
+    graph: &RevisionGraph,
+    settings: &Settings,
+    operation: &Operation,
+    start: Option<&str>,
+    args: &OfflineArgs,
+) -> Result<u8, CliError> {
+    let kind: DialectKind = match &args.dialect {
+        Some(name) => name
+            .parse()
+            .map_err(|e| CliError::usage(format!("{e}"), None))?,
+        None => context
+            .url(Some(config))
+            .map_err(|e| {
+                CliError::usage(
+                    e.to_string(),
+                    Some("pass `--dialect postgresql|mysql|sqlite`".to_owned()),
+                )
+            })?
+            .url
+            .dialect(),
+    };
+    offline_for(
+        context,
+        graph,
+        settings,
+        operation,
+        kind,
+        Start::Named(start),
+        false,
+    )
+}
+
+/// Where an offline script starts: a `START` the user named, or the database's state.
+enum Start<'a> {
+    Named(Option<&'a str>),
+    State(Applied),
+}
+
+fn offline_for(
+    context: &Context,
+    graph: &RevisionGraph,
+    settings: &Settings,
+    operation: &Operation,
+    kind: DialectKind,
+    start: Start<'_>,
+    as_plan: bool,
+) -> Result<u8, CliError> {
+    let start_state = match start {
+        Start::State(state) => state,
+        Start::Named(None) => match operation {
+            Operation::Downgrade(_) => {
+                return Err(CliError::usage(
+                    "an offline downgrade needs to know where it starts",
+                    Some("write START:END, e.g. `retort downgrade head:base --sql`".to_owned()),
+                ));
+            }
+            _ => Applied::empty(graph),
+        },
+        Start::Named(Some(text)) => match graph.resolve_fixed(&text.parse::<Target>()?)? {
+            Resolved::At(nodes) => Applied::at(graph, &nodes),
+            Resolved::Base => Applied::empty(graph),
+            Resolved::Before(node) => Applied::at(graph, graph.parents(node)),
+        },
+    };
+    let dialect = dialect::dialect(kind);
+    let lines = runtime()?
+        .block_on(migrate::script(
+            graph,
+            dialect,
+            settings,
+            operation,
+            &start_state,
+            &mut |_| {},
+        ))
+        .map_err(migrate_error)?;
+    let mut text = format!(
+        "-- retort {} script for {kind}\n",
+        if as_plan { "plan" } else { "offline" }
+    );
+    for line in lines {
+        if line.starts_with("-- ") {
+            text.push('\n');
+            text.push_str(&line);
+            text.push('\n');
+        } else {
+            text.push_str(&line);
+            text.push_str(";\n");
+        }
+    }
+    if context.output.is_json() {
+        context.output.document(&json!({ "sql": text }));
+    } else {
+        context.output.line(text.trim_end());
+    }
+    Ok(0)
+}
+
+/// Maps a library error to the CLI's, keeping the detail a user acts on.
+pub fn migrate_error(error: migrate::Error) -> CliError {
+    use migrate::Error as E;
+    let help = match &error {
+        E::StepFailed(failure) if failure.rolled_back => Some(format!(
+            "the revision was rolled back; nothing of it remains (failed statement: {}){}",
+            one_line(&failure.sql),
+            if failure.total > 1 { format!("; {} statements in all", failure.total) } else { String::new() }
+        )),
+        E::StepFailed(failure) => Some(format!(
+            "this database commits DDL as it goes: statements 1–{applied} of {total} ran and stay applied, \
+             statement {statement} failed: {}. The version table is still at the last complete revision. \
+             Fix the file, then run `retort upgrade --resume` to continue at statement {statement}, \
+             or undo statements 1–{applied} by hand and run `retort upgrade`.",
+            one_line(&failure.sql),
+            applied = failure.applied,
+            total = failure.total,
+            statement = failure.statement,
+        ))
+        .filter(|_| failure.applied > 0)
+        .or_else(|| {
+            Some(format!("nothing of the revision ran; fix it and run again (statement: {})", one_line(&failure.sql)))
+        }),
+        E::Partial { applied, .. } => Some(format!(
+            "fix the file, then `retort upgrade --resume` continues after statement {applied}; \
+             or undo those statements by hand and run `retort upgrade`; `retort stamp` marks a revision done without running it"
+        )),
+        E::Modified { .. } => Some(
+            "restore the files, or accept the change with `retort upgrade --accept-checksum REV` (see docs/running-migrations.md)"
+                .to_owned(),
+        ),
+        E::Unknown(_) => Some(
+            "restore the missing revision file, or `retort stamp REV --purge` to set the version table by hand".to_owned(),
+        ),
+        E::LockTimeout { .. } => Some("raise `lock_timeout` in retort.toml, or check for a stuck run".to_owned()),
+        _ => None,
+    };
+    let message = error.to_string();
+    if error.is_failure() {
+        CliError::failed(message, help)
+    } else {
+        CliError::usage(message, help)
+    }
+}
+
+fn one_line(sql: &str) -> String {
+    let text = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() > 120 {
+        format!("{}…", text.chars().take(120).collect::<String>())
+    } else {
+        text
+    }
+}

@@ -1,0 +1,124 @@
+//! What differs between the databases, asked of a [`Dialect`] instead of
+//! matched on across the code: quoting, transactional DDL, how a
+//! transaction starts, and the SQL of retort's own tables. Rendering is
+//! pure, so offline scripts (`--sql`) and live runs share it.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use crate::url::DialectKind;
+
+/// One database family's SQL.
+pub trait Dialect: Send + Sync {
+    /// Which family this is.
+    fn kind(&self) -> DialectKind;
+
+    /// True when DDL takes part in transactions (PostgreSQL, SQLite), so a
+    /// failed revision leaves no trace.
+    fn transactional_ddl(&self) -> bool;
+
+    /// An identifier, quoted, with embedded quote characters doubled.
+    fn quote_ident(&self, name: &str) -> String;
+
+    /// A string literal.
+    fn quote_literal(&self, value: &str) -> String {
+        format!("'{}'", value.replace('\'', "''"))
+    }
+
+    /// The statement that opens a transaction in which retort writes.
+    fn begin(&self) -> &'static str {
+        "BEGIN"
+    }
+
+    /// A `CREATE TABLE IF NOT EXISTS` for Alembic's version table.
+    fn create_version_table(&self, table: &str) -> String {
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (version_num VARCHAR(32) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num))",
+            self.quote_ident(table),
+            self.quote_ident(&format!("{table}_pkc")),
+        )
+    }
+
+    /// A `CREATE TABLE IF NOT EXISTS` for the log table.
+    fn create_log_table(&self, table: &str) -> String;
+
+    /// A timestamp literal in UTC, as this database reads it.
+    fn timestamp_literal(&self, at: jiff::Timestamp) -> String {
+        self.quote_literal(&at.strftime("%Y-%m-%d %H:%M:%S%.6f").to_string())
+    }
+
+    /// A boolean literal.
+    fn bool_literal(&self, value: bool) -> &'static str {
+        if value { "TRUE" } else { "FALSE" }
+    }
+}
+
+/// The columns of the log table after its id, shared by every dialect so
+/// that inserts are written once.
+pub(crate) const LOG_COLUMNS: &str = "revision, down_revisions, direction, operation, checksum, started_at, \
+     duration_ms, success, statements_applied, statements_total, error, downgrade_sql, \
+     applied_by, hostname, retort_version";
+
+/// The dialect of a database family.
+pub fn dialect(kind: DialectKind) -> &'static dyn Dialect {
+    match kind {
+        DialectKind::Postgres => &postgres::Postgres,
+        DialectKind::Mysql => &mysql::Mysql,
+        DialectKind::Sqlite => &sqlite::Sqlite,
+    }
+}
+
+fn quote_with(name: &str, quote: char) -> String {
+    let doubled: String = [quote, quote].iter().collect();
+    format!("{quote}{}{quote}", name.replace(quote, &doubled))
+}
+
+/// The log table's columns, with the types a dialect gives them.
+fn log_table(
+    dialect: &dyn Dialect,
+    table: &str,
+    id: &str,
+    timestamp: &str,
+    text: &str,
+    boolean: &str,
+) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {} (id {id}, revision VARCHAR(32) NOT NULL, down_revisions VARCHAR(255), \
+         direction VARCHAR(4) NOT NULL, operation VARCHAR(16) NOT NULL, checksum VARCHAR(64), \
+         started_at {timestamp} NOT NULL, duration_ms BIGINT, success {boolean} NOT NULL, \
+         statements_applied INTEGER NOT NULL, statements_total INTEGER NOT NULL, error {text}, \
+         downgrade_sql {text}, applied_by VARCHAR(255), hostname VARCHAR(255), retort_version VARCHAR(32))",
+        dialect.quote_ident(table)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_doubles_embedded_quotes() {
+        assert_eq!(
+            dialect(DialectKind::Postgres).quote_ident("a\"b"),
+            "\"a\"\"b\""
+        );
+        assert_eq!(dialect(DialectKind::Sqlite).quote_ident("v"), "\"v\"");
+        assert_eq!(dialect(DialectKind::Mysql).quote_ident("a`b"), "`a``b`");
+        assert_eq!(
+            dialect(DialectKind::Postgres).quote_literal("it's"),
+            "'it''s'"
+        );
+        assert_eq!(
+            dialect(DialectKind::Mysql).quote_literal("a\\'b"),
+            "'a\\\\''b'"
+        );
+    }
+
+    #[test]
+    fn only_mysql_commits_ddl_implicitly() {
+        assert!(dialect(DialectKind::Postgres).transactional_ddl());
+        assert!(dialect(DialectKind::Sqlite).transactional_ddl());
+        assert!(!dialect(DialectKind::Mysql).transactional_ddl());
+    }
+}

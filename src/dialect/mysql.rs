@@ -1,0 +1,44 @@
+//! MySQL and MariaDB: DDL commits implicitly, backquoted identifiers, and
+//! string literals in which a backslash escapes unless
+//! `NO_BACKSLASH_ESCAPES` is set.
+
+use super::{Dialect, log_table, quote_with};
+use crate::url::DialectKind;
+
+pub struct Mysql;
+
+impl Dialect for Mysql {
+    fn kind(&self) -> DialectKind {
+        DialectKind::Mysql
+    }
+
+    /// <https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html>
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+
+    fn quote_ident(&self, name: &str) -> String {
+        quote_with(name, '`')
+    }
+
+    fn quote_literal(&self, value: &str) -> String {
+        // Doubling backslashes is right in the default SQL mode and harmless
+        // to read back under NO_BACKSLASH_ESCAPES only for the log's text.
+        format!("'{}'", value.replace('\\', "\\\\").replace('\'', "''"))
+    }
+
+    fn begin(&self) -> &'static str {
+        "START TRANSACTION"
+    }
+
+    fn create_log_table(&self, table: &str) -> String {
+        log_table(
+            self,
+            table,
+            "BIGINT AUTO_INCREMENT PRIMARY KEY",
+            "DATETIME(6)",
+            "LONGTEXT",
+            "BOOLEAN",
+        )
+    }
+}

@@ -1,0 +1,41 @@
+//! SQLite: transactional DDL; writers are serialised by the database lock
+//! that `BEGIN IMMEDIATE` takes, which is also retort's migration lock there.
+
+use super::{Dialect, log_table, quote_with};
+use crate::url::DialectKind;
+
+pub struct Sqlite;
+
+impl Dialect for Sqlite {
+    fn kind(&self) -> DialectKind {
+        DialectKind::Sqlite
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    fn quote_ident(&self, name: &str) -> String {
+        quote_with(name, '"')
+    }
+
+    /// <https://www.sqlite.org/lang_transaction.html#deferred_immediate_and_exclusive_transactions>
+    fn begin(&self) -> &'static str {
+        "BEGIN IMMEDIATE"
+    }
+
+    fn create_log_table(&self, table: &str) -> String {
+        log_table(
+            self,
+            table,
+            "INTEGER PRIMARY KEY AUTOINCREMENT",
+            "TEXT",
+            "TEXT",
+            "BOOLEAN",
+        )
+    }
+
+    fn bool_literal(&self, value: bool) -> &'static str {
+        if value { "1" } else { "0" }
+    }
+}

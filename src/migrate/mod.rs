@@ -1,0 +1,509 @@
+//! Applying plans to a database: the migration lock, retort's own tables,
+//! checksum and partial-progress checks, and the run itself — live over a
+//! [`Connection`](connection::Connection) or written out as a script.
+
+pub mod connection;
+mod run;
+pub mod tables;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub use run::{Batching, Event, Runner, Sink, StepReport};
+
+use crate::dialect::{self, Dialect};
+use crate::revision::graph::RevisionGraph;
+use crate::revision::plan::{self, Applied, Direction, Plan, Purge, UnknownRevisions};
+use crate::revision::target::{self, Target};
+use connection::{Connection, LogRow};
+use tables::{LogEntry, Tables};
+
+/// Why a migration did not complete.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Connection(#[from] connection::Error),
+    #[error("{0}")]
+    Database(String),
+    #[error("{}:{line}: cannot split the section into statements: {message}", path.display())]
+    Split {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{}:{line}: `{sql}` controls the transaction, which retort does itself", path.display())]
+    TransactionControl {
+        path: PathBuf,
+        line: usize,
+        sql: String,
+    },
+    #[error("revision `{revision}` has no downgrade section, so it cannot be reverted ({})", path.display())]
+    Irreversible { revision: String, path: PathBuf },
+    #[error(transparent)]
+    Unknown(#[from] UnknownRevisions),
+    #[error(transparent)]
+    Target(#[from] target::Error),
+    #[error("{} applied revision{} changed since {} ran: {}", revisions.len(), if revisions.len() == 1 { "" } else { "s" }, if revisions.len() == 1 { "it" } else { "they" }, revisions.iter().map(|(id, path)| format!("{id} ({})", path.display())).collect::<Vec<_>>().join(", "))]
+    Modified { revisions: Vec<(String, PathBuf)> },
+    #[error("another retort run has held the migration lock for {seconds} s")]
+    LockTimeout { seconds: u64 },
+    #[error(
+        "revision `{}` failed at statement {} of {} ({}:{}): {}",
+        .0.revision, .0.statement, .0.total, .0.path.display(), .0.line, .0.message
+    )]
+    StepFailed(Box<StepFailure>),
+    #[error("revision `{revision}` stopped after {applied} of {total} statements in an earlier run{}", error.as_ref().map(|e| format!(": {e}")).unwrap_or_default())]
+    Partial {
+        revision: String,
+        path: PathBuf,
+        applied: usize,
+        total: usize,
+        error: Option<String>,
+    },
+    /// Another run moved the version table after the plan was made.
+    #[error("the version table changed while planning")]
+    Replan,
+}
+
+impl Error {
+    /// True when the operation ran and failed (exit 1) rather than being
+    /// impossible to start (exit 2).
+    pub fn is_failure(&self) -> bool {
+        matches!(
+            self,
+            Error::Database(_)
+                | Error::Modified { .. }
+                | Error::LockTimeout { .. }
+                | Error::StepFailed(_)
+                | Error::Partial { .. }
+                | Error::Irreversible { .. }
+        )
+    }
+}
+
+/// A statement that failed, and what of its revision stays applied.
+#[derive(Debug)]
+pub struct StepFailure {
+    pub revision: String,
+    pub path: PathBuf,
+    pub direction: Direction,
+    /// 1-based number of the failed statement.
+    pub statement: usize,
+    pub total: usize,
+    /// Line of the failed statement in the file.
+    pub line: usize,
+    pub sql: String,
+    pub message: String,
+    /// Statements of this revision that ran and stay applied.
+    pub applied: usize,
+    /// True when the database rolled the revision back.
+    pub rolled_back: bool,
+}
+
+/// How a run behaves, from `retort.toml` and the command line.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub version_table: String,
+    pub transaction_per_migration: bool,
+    pub lock_timeout: Duration,
+    /// Revisions whose changed checksum the user accepts for this run.
+    pub accept: Vec<String>,
+    /// Continue a revision that stopped part way (non-transactional DDL).
+    pub resume: bool,
+    /// Run in a transaction and roll it back.
+    pub dry_run: bool,
+}
+
+/// What a command asks of the database.
+#[derive(Debug, Clone)]
+pub enum Operation {
+    Upgrade(Target),
+    Downgrade(Target),
+    Stamp(Target, Purge),
+}
+
+/// `status`: where the database is, and what is wrong.
+#[derive(Debug, Clone, Default)]
+pub struct Status {
+    pub current: Vec<String>,
+    pub pending: Vec<String>,
+    pub modified: Vec<String>,
+    pub unknown: Vec<String>,
+    /// A revision that stopped part way in an earlier run.
+    pub partial: Option<LogRow>,
+}
+
+/// The version rows, or none when the table does not exist yet; never creates it.
+pub async fn current(
+    connection: &mut Connection,
+    version_table: &str,
+) -> Result<Vec<String>, Error> {
+    if !connection.table_exists(version_table).await? {
+        return Ok(Vec::new());
+    }
+    let tables = Tables::new(dialect::dialect(connection.kind()), version_table);
+    Ok(connection.versions(&tables.version).await?)
+}
+
+/// Reads the database's state against the graph; never writes.
+pub async fn status(
+    connection: &mut Connection,
+    graph: &RevisionGraph,
+    version_table: &str,
+) -> Result<Status, Error> {
+    let rows = current(connection, version_table).await?;
+    let tables = Tables::new(dialect::dialect(connection.kind()), version_table);
+    let log = if connection.table_exists(&tables.log_name).await? {
+        connection.log(&tables.log).await?
+    } else {
+        Vec::new()
+    };
+    let unknown: Vec<String> = rows
+        .iter()
+        .filter(|r| graph.node(r).is_none())
+        .cloned()
+        .collect();
+    let known: Vec<&String> = rows.iter().filter(|r| graph.node(r).is_some()).collect();
+    let applied = Applied::from_versions(graph, &known)?;
+    let pending = graph.names(&plan::pending(graph, &applied));
+    Ok(Status {
+        current: rows,
+        modified: modified(graph, &applied, &log)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect(),
+        partial: partial(&log, pending.first().map(String::as_str)),
+        pending,
+        unknown,
+    })
+}
+
+/// Applied revisions whose file no longer matches the checksum logged when they ran.
+fn modified(graph: &RevisionGraph, applied: &Applied, log: &[LogRow]) -> Vec<(String, PathBuf)> {
+    let mut latest: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for row in log.iter().filter(|r| r.success && r.direction == "up") {
+        if let Some(checksum) = &row.checksum {
+            latest.insert(&row.revision, checksum);
+        }
+    }
+    applied
+        .nodes(graph)
+        .into_iter()
+        .map(|node| graph.revision(node))
+        .filter(|revision| {
+            latest
+                .get(revision.id.0.as_str())
+                .is_some_and(|&sum| sum != revision.checksum())
+        })
+        .map(|revision| (revision.id.0.clone(), revision.path.clone()))
+        .collect()
+}
+
+/// The last attempt at `revision` when it stopped part way.
+fn partial(log: &[LogRow], revision: Option<&str>) -> Option<LogRow> {
+    let revision = revision?;
+    log.iter()
+        .rev()
+        .find(|row| row.revision == revision)
+        .filter(|row| !row.success && row.statements_applied > 0)
+        .cloned()
+}
+
+/// Runs an operation on a live database under the migration lock.
+pub async fn migrate(
+    connection: &mut Connection,
+    graph: &RevisionGraph,
+    settings: &Settings,
+    lock_name: &str,
+    operation: &Operation,
+    events: &mut dyn FnMut(Event),
+) -> Result<Vec<StepReport>, Error> {
+    lock(connection, lock_name, settings.lock_timeout, events).await?;
+    let result = locked(connection, graph, settings, operation, events).await;
+    // The session ends soon anyway; a failed unlock must not hide the result.
+    let _ = connection.unlock(lock_name).await;
+    result
+}
+
+async fn lock(
+    connection: &mut Connection,
+    name: &str,
+    timeout: Duration,
+    events: &mut dyn FnMut(Event),
+) -> Result<(), Error> {
+    // Polling, not a blocking wait: a blocking advisory-lock wait deadlocks
+    // against `CREATE INDEX CONCURRENTLY` run by the holder.
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(25);
+    let mut told = false;
+    while !connection.try_lock(name).await? {
+        if started.elapsed() >= timeout {
+            return Err(Error::LockTimeout {
+                seconds: timeout.as_secs(),
+            });
+        }
+        if !told {
+            events(Event::Note(
+                "waiting for another retort run to finish".into(),
+            ));
+            told = true;
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(500));
+    }
+    Ok(())
+}
+
+async fn locked(
+    connection: &mut Connection,
+    graph: &RevisionGraph,
+    settings: &Settings,
+    operation: &Operation,
+    events: &mut dyn FnMut(Event),
+) -> Result<Vec<StepReport>, Error> {
+    let dialect = dialect::dialect(connection.kind());
+    let tables = Tables::new(dialect, &settings.version_table);
+    if !settings.dry_run {
+        for sql in tables.create(dialect) {
+            connection
+                .execute(&sql)
+                .await
+                .map_err(|e| Error::Database(connection::describe(&e)))?;
+        }
+    }
+    let mut reports = Vec::new();
+    loop {
+        let rows = current(connection, &settings.version_table).await?;
+        let log = if connection.table_exists(&tables.log_name).await? {
+            connection.log(&tables.log).await?
+        } else {
+            Vec::new()
+        };
+        let mut state = Applied::from_versions(graph, &rows)?;
+        if let Operation::Stamp(target, purge) = operation {
+            let after = plan::stamp(graph, &state, target, *purge)?;
+            let mut sink = Sink::Live(connection);
+            run_stamp(&mut sink, graph, dialect, &tables, &state, &after, *purge).await?;
+            return Ok(Vec::new());
+        }
+        if let Operation::Upgrade(_) = operation {
+            accept(
+                connection,
+                graph,
+                dialect,
+                &tables,
+                &state,
+                &log,
+                &settings.accept,
+            )
+            .await?;
+            let log = connection.log(&tables.log).await?;
+            let changed = modified(graph, &state, &log);
+            if !changed.is_empty() {
+                return Err(Error::Modified { revisions: changed });
+            }
+        }
+        let plan = make_plan(graph, &state, operation)?;
+        let Some(first) = plan.steps.first() else {
+            return Ok(reports);
+        };
+        let resume_from = match partial(&log, Some(&graph.revision(first.node).id.0)) {
+            Some(row) if row.direction == first.direction.as_str() => {
+                if !settings.resume {
+                    return Err(Error::Partial {
+                        revision: row.revision.clone(),
+                        path: graph.revision(first.node).path.clone(),
+                        applied: row.statements_applied as usize,
+                        total: row.statements_total as usize,
+                        error: row.error.clone(),
+                    });
+                }
+                row.statements_applied as usize
+            }
+            _ => 0,
+        };
+        let runner = Runner {
+            graph,
+            dialect,
+            tables: tables.clone(),
+            batching: batching(settings),
+            resume_from,
+            operation: operation_name(operation),
+        };
+        let mut sink = Sink::Live(connection);
+        match runner.run(&mut sink, &mut state, &plan.steps, events).await {
+            Ok(done) => {
+                reports.extend(done);
+                return Ok(reports);
+            }
+            // Another SQLite writer got there first: plan again from what it left.
+            Err(Error::Replan) => continue,
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+fn batching(settings: &Settings) -> Batching {
+    if settings.dry_run {
+        Batching::RollBack
+    } else if settings.transaction_per_migration {
+        Batching::PerRevision
+    } else {
+        Batching::Single
+    }
+}
+
+fn operation_name(operation: &Operation) -> &'static str {
+    match operation {
+        Operation::Upgrade(_) => "upgrade",
+        Operation::Downgrade(_) => "downgrade",
+        Operation::Stamp(..) => "stamp",
+    }
+}
+
+fn make_plan(graph: &RevisionGraph, state: &Applied, operation: &Operation) -> Result<Plan, Error> {
+    Ok(match operation {
+        Operation::Upgrade(target) => plan::upgrade(graph, state, target)?,
+        Operation::Downgrade(target) => plan::downgrade(graph, state, target)?,
+        Operation::Stamp(..) => Plan::default(),
+    })
+}
+
+/// Records the current checksum of each accepted revision.
+async fn accept(
+    connection: &mut Connection,
+    graph: &RevisionGraph,
+    dialect: &dyn Dialect,
+    tables: &Tables,
+    state: &Applied,
+    log: &[LogRow],
+    accepted: &[String],
+) -> Result<(), Error> {
+    for (id, _) in modified(graph, state, log)
+        .into_iter()
+        .filter(|(id, _)| accepted.contains(id))
+    {
+        let Some(node) = graph.node(&id) else {
+            continue;
+        };
+        let checksum = graph.revision(node).checksum();
+        let entry = LogEntry {
+            revision: &id,
+            down_revisions: &graph.names(graph.parents(node)).join(","),
+            direction: "up",
+            operation: "accept",
+            checksum: Some(&checksum),
+            started_at: jiff::Timestamp::now(),
+            duration_ms: Some(0),
+            success: true,
+            statements_applied: 0,
+            statements_total: 0,
+            error: None,
+            downgrade_sql: graph
+                .revision(node)
+                .section(Direction::Down, dialect.kind())
+                .map(|s| s.sql.as_str()),
+        };
+        connection
+            .execute(&tables.log_insert(dialect, &entry))
+            .await
+            .map_err(|e| Error::Database(connection::describe(&e)))?;
+    }
+    Ok(())
+}
+
+/// Moves the version table from `before` to `after` without running revisions.
+async fn run_stamp(
+    sink: &mut Sink<'_>,
+    graph: &RevisionGraph,
+    dialect: &dyn Dialect,
+    tables: &Tables,
+    before: &Applied,
+    after: &Applied,
+    purge: Purge,
+) -> Result<(), Error> {
+    let old = graph.names(&before.tips(graph));
+    let new = graph.names(&after.tips(graph));
+    let mut statements = vec![dialect.begin().to_owned()];
+    if purge == Purge::Yes {
+        statements.push(tables.purge_versions());
+        statements.extend(tables.update_versions(dialect, &[], &new));
+    } else {
+        statements.extend(tables.update_versions(dialect, &old, &new));
+    }
+    let now = jiff::Timestamp::now();
+    for node in graph.order().iter().copied() {
+        let direction = match (before.contains(node), after.contains(node)) {
+            (false, true) => "up",
+            (true, false) => "down",
+            _ => continue,
+        };
+        let revision = graph.revision(node);
+        let checksum = revision.checksum();
+        let entry = LogEntry {
+            revision: &revision.id.0,
+            down_revisions: &graph.names(graph.parents(node)).join(","),
+            direction,
+            operation: "stamp",
+            checksum: Some(&checksum),
+            started_at: now,
+            duration_ms: None,
+            success: true,
+            statements_applied: 0,
+            statements_total: 0,
+            error: None,
+            downgrade_sql: revision
+                .section(Direction::Down, dialect.kind())
+                .map(|s| s.sql.as_str()),
+        };
+        statements.push(tables.log_insert(dialect, &entry));
+    }
+    statements.push("COMMIT".to_owned());
+    for sql in statements {
+        sink.run(&sql)
+            .await
+            .map_err(|e| Error::Database(connection::describe(&e)))?;
+    }
+    Ok(())
+}
+
+/// The script an operation would run from `start`, without a connection
+/// (`--sql`): the same statements a live run executes, retort's table
+/// creation first.
+pub async fn script(
+    graph: &RevisionGraph,
+    dialect: &'static dyn Dialect,
+    settings: &Settings,
+    operation: &Operation,
+    start: &Applied,
+    events: &mut dyn FnMut(Event),
+) -> Result<Vec<String>, Error> {
+    let tables = Tables::new(dialect, &settings.version_table);
+    let mut sink = Sink::Script(tables.create(dialect));
+    let mut state = start.clone();
+    if let Operation::Stamp(target, purge) = operation {
+        let after = plan::stamp(graph, &state, target, *purge)?;
+        run_stamp(&mut sink, graph, dialect, &tables, &state, &after, *purge).await?;
+    } else {
+        let plan = make_plan(graph, &state, operation)?;
+        let runner = Runner {
+            graph,
+            dialect,
+            tables,
+            batching: if settings.transaction_per_migration {
+                Batching::PerRevision
+            } else {
+                Batching::Single
+            },
+            resume_from: 0,
+            operation: operation_name(operation),
+        };
+        runner
+            .run(&mut sink, &mut state, &plan.steps, events)
+            .await?;
+    }
+    Ok(match sink {
+        Sink::Script(lines) => lines,
+        Sink::Live(_) => Vec::new(),
+    })
+}

@@ -1,0 +1,2 @@
+//! Portable SQL in and out.
+pub mod split;
