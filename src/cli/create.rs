@@ -16,7 +16,14 @@ use crate::cli::output::display_path;
 
 /// `create -m MSG [--head REV] [--splice] [--branch-label L] [--depends-on REV]`.
 pub fn create(context: &Context, args: CreateArgs) -> Result<u8, CliError> {
-    let (config, graph) = context.project()?;
+    let config = context.config()?;
+    // Git keeps no empty directories, so a fresh clone of a new project lacks
+    // `versions/`; the first revision creates it (see `write_revision`).
+    let graph = if config.versions_dir().exists() {
+        RevisionGraph::load(&config.versions_dir())?
+    } else {
+        RevisionGraph::build(Vec::new())?
+    };
     let parents = match &args.head {
         None => match graph.heads() {
             [] => Vec::new(),

@@ -17,11 +17,18 @@ pub fn draw(
     }
     let mut lanes: Vec<Node> = Vec::new();
     let mut lines = Vec::new();
+    // The column of the rightmost lane that a base just ended, if any.
+    let mut ended: Option<usize> = None;
     for &node in nodes {
         let mut waiting: Vec<usize> = (0..lanes.len()).filter(|&i| lanes[i] == node).collect();
         let column = match waiting.first() {
             Some(&first) => first,
             None => {
+                // A new lane where a base just ended would read as an edge
+                // between two unrelated revisions; an empty row keeps them apart.
+                if ended == Some(lanes.len()) {
+                    lines.push(trimmed("| ".repeat(lanes.len()).chars().collect()));
+                }
                 lanes.push(node);
                 waiting.push(lanes.len() - 1);
                 lanes.len() - 1
@@ -32,6 +39,7 @@ pub fn draw(
             lines.push(join_row(lanes.len(), column, lane));
             lanes.remove(lane);
         }
+        ended = None;
         let mut row = String::new();
         for i in 0..lanes.len() {
             row.push_str(if i == column { "* " } else { "| " });
@@ -48,6 +56,8 @@ pub fn draw(
             None => {
                 if column + 1 < lanes.len() {
                     lines.push(close_row(lanes.len(), column));
+                } else {
+                    ended = Some(column);
                 }
                 lanes.remove(column);
             }
@@ -157,6 +167,20 @@ mod tests {
     fn two_roots() {
         let graph = build(&[("a", &[]), ("b", &[]), ("c", &["a"])]);
         assert_eq!(picture(&graph), "* c\n| * b\n* a");
+    }
+
+    #[test]
+    fn unrelated_revisions_in_one_column_are_kept_apart() {
+        let graph = build(&[("a", &[]), ("b", &[]), ("c", &["b"])]);
+        assert_eq!(picture(&graph), "* c\n* b\n\n* a");
+        let graph = build(&[
+            ("a", &[]),
+            ("b", &["a"]),
+            ("c", &["a"]),
+            ("d", &[]),
+            ("e", &[]),
+        ]);
+        assert_eq!(picture(&graph), "* e\n\n* d\n\n* c\n| * b\n|/\n* a");
     }
 
     #[test]

@@ -178,6 +178,12 @@ impl FromStr for Range {
                 text.parse().map(Some)
             }
         };
+        if input.matches(':').count() > 1 {
+            return Err(Error::Syntax {
+                input: input.to_owned(),
+                reason: "a range has one `:`, as in `START:END`, `:END` or `START:`".to_owned(),
+            });
+        }
         match input.split_once(':') {
             Some((start, end)) => Ok(Range {
                 start: side(start)?,
@@ -540,6 +546,8 @@ mod tests {
         assert_eq!(range.start, None);
         let range: Range = "base:".parse().unwrap();
         assert_eq!(range.end, None);
+        let error = "a:b:c".parse::<Range>().unwrap_err().to_string();
+        assert!(error.contains("one `:`"), "{error}");
     }
 
     fn linear() -> RevisionGraph {

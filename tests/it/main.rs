@@ -1,0 +1,12 @@
+//! Integration tests: the real `retort` binary in temporary projects.
+//!
+//! Every test builds its own project in a temp directory (see `common`), runs
+//! the binary there with `NO_COLOR=1` and no `DATABASE_URL`, and checks exit
+//! code, stdout, stderr and the files written. None of them needs a database.
+
+mod common;
+mod create;
+mod errors;
+mod graph;
+mod init;
+mod json;
