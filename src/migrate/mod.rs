@@ -279,6 +279,19 @@ async fn locked(
         } else {
             Vec::new()
         };
+        let stored;
+        let graph = match operation {
+            Operation::Downgrade(_) if rows.iter().any(|r| graph.node(r).is_none()) => {
+                stored = with_stored_copies(graph, &rows, &log, dialect.kind())?;
+                for id in rows.iter().filter(|r| graph.node(r).is_none()) {
+                    events(Event::Note(format!(
+                        "warning: revision {id} has no file; reverting it runs the downgrade stored in the log when it was applied"
+                    )));
+                }
+                &stored
+            }
+            _ => graph,
+        };
         let mut state = Applied::from_versions(graph, &rows)?;
         if let Operation::Stamp(target, purge) = operation {
             let after = plan::stamp(graph, &state, target, *purge)?;
@@ -341,6 +354,83 @@ async fn locked(
             Err(error) => return Err(error),
         }
     }
+}
+
+/// The graph plus, for each current revision that no file has, a revision
+/// rebuilt from its log row: its parents and the downgrade SQL stored when it
+/// was applied (a rollback of the deploy that brought the file).
+fn with_stored_copies(
+    graph: &RevisionGraph,
+    rows: &[String],
+    log: &[LogRow],
+    kind: crate::url::DialectKind,
+) -> Result<RevisionGraph, Error> {
+    use crate::revision::file::{Reference, Revision, RevisionId, Section};
+    use crate::revision::location::Location;
+    let mut revisions = graph.revisions().to_vec();
+    let mut missing = Vec::new();
+    for id in rows.iter().filter(|r| graph.node(r).is_none()) {
+        let Some(row) = log
+            .iter()
+            .rev()
+            .find(|row| &row.revision == id && row.success && row.direction == "up")
+        else {
+            missing.push(id.clone());
+            continue;
+        };
+        let path = PathBuf::from(format!("<{id} as stored in the log>"));
+        let location = Location {
+            path: path.clone(),
+            line: 1,
+            column: 1,
+            offset: 0,
+            len: 0,
+        };
+        let reference = |name: &str| Reference {
+            name: name.to_owned(),
+            location: location.clone(),
+        };
+        let section = |direction, sql: &str| Section {
+            direction,
+            dialect: Some(kind),
+            transaction: true,
+            sql: sql.to_owned(),
+            line: 1,
+        };
+        let mut sections = vec![section(Direction::Up, "")];
+        if let Some(sql) = &row.downgrade_sql {
+            sections.push(section(Direction::Down, sql));
+        }
+        revisions.push(Revision {
+            id: RevisionId(id.clone()),
+            down_revisions: row
+                .down_revisions
+                .iter()
+                .flat_map(|d| d.split(','))
+                .map(reference)
+                .collect(),
+            branch_labels: Vec::new(),
+            depends_on: Vec::new(),
+            message: "(file missing; stored copy)".to_owned(),
+            create_date: None,
+            path,
+            id_location: location.clone(),
+            sections,
+        });
+    }
+    if !missing.is_empty() {
+        return Err(Error::Unknown(UnknownRevisions { ids: missing }));
+    }
+    RevisionGraph::build(revisions).map_err(|e| {
+        Error::Database(format!(
+            "cannot rebuild the missing revisions from the log: {}",
+            e.problems
+                .iter()
+                .map(|p| p.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    })
 }
 
 fn batching(settings: &Settings) -> Batching {
