@@ -163,9 +163,31 @@ pub async fn status(
         .filter(|r| graph.node(r).is_none())
         .cloned()
         .collect();
-    let known: Vec<&String> = rows.iter().filter(|r| graph.node(r).is_some()).collect();
-    let applied = Applied::from_versions(graph, &known)?;
-    let pending = graph.names(&plan::pending(graph, &applied));
+    // A revision whose file is gone still counts as applied, with its parents.
+    let stored = if unknown.is_empty() {
+        None
+    } else {
+        with_stored_copies(graph, &rows, &log, connection.kind()).ok()
+    };
+    let (applied, pending) = match &stored {
+        Some(stored) => {
+            let everything = Applied::from_versions(stored, &rows)?;
+            let pending = stored.names(&plan::pending(stored, &everything));
+            // Files come first in the rebuilt graph, so their nodes are the same.
+            let known: Vec<_> = everything
+                .nodes(stored)
+                .into_iter()
+                .filter(|&n| n < graph.len())
+                .collect();
+            (Applied::at(graph, &known), pending)
+        }
+        None => {
+            let known: Vec<&String> = rows.iter().filter(|r| graph.node(r).is_some()).collect();
+            let applied = Applied::from_versions(graph, &known)?;
+            let pending = graph.names(&plan::pending(graph, &applied));
+            (applied, pending)
+        }
+    };
     Ok(Status {
         current: rows,
         modified: modified(graph, &applied, &log)
