@@ -311,24 +311,29 @@ fn live(
     runtime()?.block_on(async {
         let mut connection = context.connect(&url, Some(config)).await?;
         let output = context.output;
+        let mut progress = Progress::new(output);
         let mut events = |event: Event| match event {
+            Event::Planned { steps } => progress.start(steps),
             Event::Step(report) => {
                 let verb = match report.direction {
                     retort::Direction::Up => "Applied",
                     retort::Direction::Down => "Reverted",
                 };
-                output.progress(&format!(
+                progress.step(&format!(
                     "{verb} {} {} ({} ms)",
                     report.revision,
                     report.message,
                     report.duration.as_millis()
                 ));
             }
-            Event::Statement { sql, .. } if settings.dry_run || output.verbose => output.progress(&format!("  {sql};")),
+            Event::Statement { sql, .. } if settings.dry_run || output.verbose => {
+                progress.say(&format!("  {sql};"))
+            }
             Event::Statement { .. } => {}
-            Event::Note(note) => output.progress(&note),
+            Event::Note(note) => progress.say(&note),
         };
         let result = migrate::migrate(&mut connection, graph, settings, &lock_name, operation, &mut events).await;
+        progress.finish();
         connection.close().await;
         let reports = result.map_err(migrate_error)?;
         if settings.dry_run {
@@ -498,5 +503,54 @@ fn one_line(sql: &str) -> String {
         format!("{}…", text.chars().take(120).collect::<String>())
     } else {
         text
+    }
+}
+
+/// One line per step on stderr and, for longer runs on a terminal, a
+/// progress bar below them.
+struct Progress {
+    output: crate::cli::output::Output,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    /// Runs of more steps than this get a bar.
+    const BAR_FROM: usize = 5;
+
+    fn new(output: crate::cli::output::Output) -> Self {
+        Progress { output, bar: None }
+    }
+
+    fn start(&mut self, steps: usize) {
+        use std::io::IsTerminal;
+        if steps > Self::BAR_FROM && !self.output.quiet && std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(steps as u64);
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} revisions {elapsed}")
+            {
+                bar.set_style(style);
+            }
+            self.bar = Some(bar);
+        }
+    }
+
+    fn say(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| self.output.progress(line)),
+            None => self.output.progress(line),
+        }
+    }
+
+    fn step(&self, line: &str) {
+        self.say(line);
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
     }
 }

@@ -58,6 +58,8 @@ pub enum Batching {
 /// What a run reports while it goes.
 #[derive(Debug, Clone)]
 pub enum Event {
+    /// The run will take this many steps.
+    Planned { steps: usize },
     /// A statement is about to run (or be written).
     Statement {
         revision: String,
@@ -105,6 +107,7 @@ impl Runner<'_> {
     ) -> Result<Vec<StepReport>, Error> {
         let mut reports = Vec::with_capacity(steps.len());
         let mut open = false;
+        events(Event::Planned { steps: steps.len() });
         for (index, step) in steps.iter().enumerate() {
             let skip = if index == 0 { self.resume_from } else { 0 };
             match self.step(sink, state, *step, skip, &mut open, events).await {
