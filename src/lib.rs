@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod revision;
+pub mod sql;
 pub mod url;
 
 pub use config::Config;
