@@ -1,2 +1,9 @@
 //! Portable SQL in and out.
+//!
+//! A section's SQL text enters here on its way from a revision file to the
+//! database: [`split`] cuts it into the statements retort executes one by one
+//! (per-statement progress, `CREATE INDEX CONCURRENTLY`, MySQL's partial
+//! failures), and [`split::is_transaction_control`] spots the `BEGIN` and
+//! `COMMIT` a user must not write, because retort manages transactions itself.
+
 pub mod split;
