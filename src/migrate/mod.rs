@@ -418,6 +418,7 @@ fn with_stored_copies(
             transaction: true,
             sql: sql.to_owned(),
             line: 1,
+            sql_line: 1,
         };
         let mut sections = vec![section(Direction::Up, "")];
         if let Some(sql) = &row.downgrade_sql {

@@ -162,7 +162,7 @@ impl Runner<'_> {
         let statements = match section {
             Some(section) => split(&section.sql, kind).map_err(|e| Error::Split {
                 path: revision.path.clone(),
-                line: section.line,
+                line: section.sql_line + e.line() - 1,
                 message: e.to_string(),
             })?,
             None if step.direction == Direction::Down => {
@@ -176,7 +176,7 @@ impl Runner<'_> {
         if let Some(statement) = statements.iter().find(|s| is_transaction_control(&s.sql)) {
             return Err(Error::TransactionControl {
                 path: revision.path.clone(),
-                line: section.map_or(0, |s| s.line) + statement.line,
+                line: section.map_or(0, |s| s.sql_line + statement.line - 1),
                 sql: statement.sql.clone(),
             });
         }
@@ -258,7 +258,7 @@ impl Runner<'_> {
                     direction: step.direction,
                     statement: index + 1,
                     total,
-                    line: section.map_or(0, |s| s.line) + statement.line,
+                    line: section.map_or(0, |s| s.sql_line + statement.line - 1),
                     sql: statement.sql.clone(),
                     message,
                     applied,

@@ -180,6 +180,9 @@ pub struct Section {
     pub sql: String,
     /// 1-based line of the section header.
     pub line: usize,
+    /// 1-based line of the file where `sql` starts, so a statement's line in
+    /// `sql` maps back to the file.
+    pub sql_line: usize,
 }
 
 /// A parsed revision file.
@@ -913,6 +916,7 @@ impl<'a> Parser<'a> {
             transaction: open.transaction,
             sql: section_sql(body),
             line: open.line,
+            sql_line: open.line + 1 + body.split('\n').take_while(|l| l.trim().is_empty()).count(),
         });
     }
 
@@ -1377,6 +1381,7 @@ DROP TABLE account;
                 transaction: true,
                 sql: "CREATE TABLE account (id INTEGER PRIMARY KEY);".into(),
                 line: 8,
+                sql_line: 9,
             }
         );
         assert_eq!(r.sections[1].direction, Direction::Down);
