@@ -489,7 +489,11 @@ pub fn migrate_error(error: migrate::Error) -> CliError {
         E::LockTimeout { .. } => Some("raise `lock_timeout` in retort.toml, or check for a stuck run".to_owned()),
         _ => None,
     };
-    let message = error.to_string();
+    // Paths in library errors are absolute; people read them relative to here.
+    let mut message = error.to_string();
+    if let Ok(cwd) = std::env::current_dir() {
+        message = message.replace(&format!("{}/", cwd.display()), "");
+    }
     if error.is_failure() {
         CliError::failed(message, help)
     } else {
