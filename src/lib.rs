@@ -7,8 +7,10 @@
 
 pub mod config;
 pub mod dialect;
+pub mod diff;
 pub mod migrate;
 pub mod revision;
+pub mod schema;
 pub mod sql;
 pub mod url;
 

@@ -7,7 +7,26 @@ mod mysql;
 mod postgres;
 mod sqlite;
 
+use crate::diff::Op;
+use crate::schema::{Schema, Type};
 use crate::url::DialectKind;
+
+/// A statement rendered for one database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub sql: String,
+    /// True for a statement retort did not understand and passes on as
+    /// written; `--sql` marks these.
+    pub verbatim: bool,
+}
+
+/// Why an operation cannot be carried out on a dialect; the text says what
+/// is not portable and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RenderError {
+    #[error("{0}")]
+    Unsupported(String),
+}
 
 /// One database family's SQL.
 pub trait Dialect: Send + Sync {
@@ -51,6 +70,41 @@ pub trait Dialect: Send + Sync {
     /// A boolean literal.
     fn bool_literal(&self, value: bool) -> &'static str {
         if value { "TRUE" } else { "FALSE" }
+    }
+
+    /// This dialect's spelling of a portable type.
+    fn render_type(&self, ty: &Type) -> String;
+
+    /// The statements that carry out one operation on a database whose
+    /// schema is `before`. Pure: it never touches a connection.
+    fn render(&self, op: &Op, before: &Schema) -> Result<Vec<String>, RenderError>;
+
+    /// The statements for a section's operations in order, each rendered
+    /// against the schema the ones before it leave. SQLite overrides this to
+    /// rebuild a table once for several changes it cannot make in place.
+    fn render_all(&self, ops: &[Op], before: &Schema) -> Result<Vec<Rendered>, RenderError> {
+        let mut schema = before.clone();
+        let mut out = Vec::new();
+        for op in ops {
+            match op {
+                Op::Raw(sql) => out.push(Rendered {
+                    sql: sql.clone(),
+                    verbatim: true,
+                }),
+                Op::Data(sql) => out.push(Rendered {
+                    sql: sql.clone(),
+                    verbatim: false,
+                }),
+                _ => out.extend(self.render(op, &schema)?.into_iter().map(|sql| Rendered {
+                    sql,
+                    verbatim: false,
+                })),
+            }
+            // An op the model cannot follow (a raw statement changed the table
+            // first) still renders; the database has the last word.
+            let _ = op.apply(&mut schema);
+        }
+        Ok(out)
     }
 }
 

@@ -1,6 +1,10 @@
 //! PostgreSQL: transactional DDL, double-quoted identifiers.
 
-use super::{Dialect, log_table, quote_with};
+mod render;
+
+use super::{Dialect, RenderError, log_table, quote_with};
+use crate::diff::Op;
+use crate::schema::{Schema, Type};
 use crate::url::DialectKind;
 
 pub struct Postgres;
@@ -31,5 +35,13 @@ impl Dialect for Postgres {
 
     fn timestamp_literal(&self, at: jiff::Timestamp) -> String {
         self.quote_literal(&at.strftime("%Y-%m-%d %H:%M:%S%.6f+00").to_string())
+    }
+
+    fn render_type(&self, ty: &Type) -> String {
+        render::render_type(ty)
+    }
+
+    fn render(&self, op: &Op, before: &Schema) -> Result<Vec<String>, RenderError> {
+        render::render(op, before)
     }
 }

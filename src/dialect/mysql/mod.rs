@@ -2,7 +2,11 @@
 //! string literals in which a backslash escapes unless
 //! `NO_BACKSLASH_ESCAPES` is set.
 
-use super::{Dialect, log_table, quote_with};
+mod render;
+
+use super::{Dialect, RenderError, log_table, quote_with};
+use crate::diff::Op;
+use crate::schema::{Schema, Type};
 use crate::url::DialectKind;
 
 pub struct Mysql;
@@ -40,5 +44,13 @@ impl Dialect for Mysql {
             "LONGTEXT",
             "BOOLEAN",
         )
+    }
+
+    fn render_type(&self, ty: &Type) -> String {
+        render::render_type(ty)
+    }
+
+    fn render(&self, op: &Op, before: &Schema) -> Result<Vec<String>, RenderError> {
+        render::render(op, before)
     }
 }

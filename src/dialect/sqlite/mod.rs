@@ -1,7 +1,11 @@
 //! SQLite: transactional DDL; writers are serialised by the database lock
 //! that `BEGIN IMMEDIATE` takes, which is also retort's migration lock there.
 
-use super::{Dialect, log_table, quote_with};
+mod render;
+
+use super::{Dialect, RenderError, log_table, quote_with};
+use crate::diff::Op;
+use crate::schema::{Schema, Type};
 use crate::url::DialectKind;
 
 pub struct Sqlite;
@@ -37,5 +41,13 @@ impl Dialect for Sqlite {
 
     fn bool_literal(&self, value: bool) -> &'static str {
         if value { "1" } else { "0" }
+    }
+
+    fn render_type(&self, ty: &Type) -> String {
+        render::render_type(ty)
+    }
+
+    fn render(&self, op: &Op, before: &Schema) -> Result<Vec<String>, RenderError> {
+        render::render(op, before)
     }
 }

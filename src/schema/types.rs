@@ -1,0 +1,79 @@
+//! Portable column types (SPEC §8): one name each, rendered per dialect by
+//! the dialects; anything else is kept verbatim.
+
+use std::fmt;
+
+/// A column type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    SmallInt,
+    Integer,
+    BigInt,
+    Boolean,
+    Real,
+    Double,
+    /// `NUMERIC(p,s)` and `DECIMAL(p,s)`, which every dialect treats alike.
+    Numeric {
+        precision: Option<u32>,
+        scale: Option<u32>,
+    },
+    Varchar(Option<u32>),
+    Char(Option<u32>),
+    Text,
+    Date,
+    Time,
+    Timestamp,
+    /// `TIMESTAMP WITH TIME ZONE`.
+    TimestampTz,
+    Blob,
+    Json,
+    Uuid,
+    /// A type retort has no portable name for, as written.
+    Other(String),
+}
+
+impl Type {
+    /// True for the integer types, which SQLite's `INTEGER PRIMARY KEY`
+    /// and the identity columns need.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, Type::SmallInt | Type::Integer | Type::BigInt)
+    }
+}
+
+/// The portable spelling, as a revision or model file writes it.
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let length = |f: &mut fmt::Formatter<'_>, name: &str, n: &Option<u32>| match n {
+            Some(n) => write!(f, "{name}({n})"),
+            None => f.write_str(name),
+        };
+        match self {
+            Type::SmallInt => f.write_str("SMALLINT"),
+            Type::Integer => f.write_str("INTEGER"),
+            Type::BigInt => f.write_str("BIGINT"),
+            Type::Boolean => f.write_str("BOOLEAN"),
+            Type::Real => f.write_str("REAL"),
+            Type::Double => f.write_str("DOUBLE PRECISION"),
+            Type::Numeric {
+                precision: Some(p),
+                scale: Some(s),
+            } => write!(f, "NUMERIC({p}, {s})"),
+            Type::Numeric {
+                precision: Some(p),
+                scale: None,
+            } => write!(f, "NUMERIC({p})"),
+            Type::Numeric { .. } => f.write_str("NUMERIC"),
+            Type::Varchar(n) => length(f, "VARCHAR", n),
+            Type::Char(n) => length(f, "CHAR", n),
+            Type::Text => f.write_str("TEXT"),
+            Type::Date => f.write_str("DATE"),
+            Type::Time => f.write_str("TIME"),
+            Type::Timestamp => f.write_str("TIMESTAMP"),
+            Type::TimestampTz => f.write_str("TIMESTAMP WITH TIME ZONE"),
+            Type::Blob => f.write_str("BLOB"),
+            Type::Json => f.write_str("JSON"),
+            Type::Uuid => f.write_str("UUID"),
+            Type::Other(text) => f.write_str(text),
+        }
+    }
+}
