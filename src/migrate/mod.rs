@@ -273,7 +273,11 @@ async fn locked(
     }
     let mut reports = Vec::new();
     loop {
-        let rows = current(connection, &settings.version_table).await?;
+        let mut rows = current(connection, &settings.version_table).await?;
+        if let Operation::Stamp(_, Purge::Yes) = operation {
+            // `--purge` replaces whatever the table holds, ids no file has included.
+            rows.retain(|row| graph.node(row).is_some());
+        }
         let log = if connection.table_exists(&tables.log_name).await? {
             connection.log(&tables.log).await?
         } else {
