@@ -278,11 +278,7 @@ async fn locked(
             // `--purge` replaces whatever the table holds, ids no file has included.
             rows.retain(|row| graph.node(row).is_some());
         }
-        let log = if connection.table_exists(&tables.log_name).await? {
-            connection.log(&tables.log).await?
-        } else {
-            Vec::new()
-        };
+        let log = read_log(connection, &tables).await?;
         let mut state = Applied::from_versions(graph, &rows)?;
         if let Operation::Stamp(target, purge) = operation {
             let after = plan::stamp(graph, &state, target, *purge)?;
@@ -301,7 +297,7 @@ async fn locked(
                 &settings.accept,
             )
             .await?;
-            let log = connection.log(&tables.log).await?;
+            let log = read_log(connection, &tables).await?;
             let changed = modified(graph, &state, &log);
             if !changed.is_empty() {
                 return Err(Error::Modified { revisions: changed });
@@ -345,6 +341,15 @@ async fn locked(
             Err(error) => return Err(error),
         }
     }
+}
+
+/// The log, or nothing before the first run (or in a dry run) created it.
+async fn read_log(connection: &mut Connection, tables: &Tables) -> Result<Vec<LogRow>, Error> {
+    Ok(if connection.table_exists(&tables.log_name).await? {
+        connection.log(&tables.log).await?
+    } else {
+        Vec::new()
+    })
 }
 
 fn batching(settings: &Settings) -> Batching {
