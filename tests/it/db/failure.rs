@@ -2,6 +2,9 @@
 //! keep the database at the previous revision; MariaDB reports what ran and
 //! continues with `--resume`.
 
+use std::io::{BufRead, BufReader};
+use std::process::Child;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::{Backend, DbProject, R, per_backend};
@@ -101,10 +104,26 @@ fn long_statement(backend: Backend) -> &'static str {
     }
 }
 
-/// Waits until the long statement is running.
-fn wait_until_busy(p: &DbProject) {
+/// Waits until retort (run with `-v`, which prints each statement before
+/// running it) has started `marker`'s statement, and on PostgreSQL until
+/// the server shows it running.
+fn wait_until_busy(p: &DbProject, child: &mut Child, marker: &str) {
+    let stderr = child.stderr.take().expect("piped stderr");
+    let (tx, rx) = mpsc::channel();
+    let marker = marker.to_owned();
+    // Reads to the end, so retort never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains(&marker) {
+                let _ = tx.send(());
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(20))
+        .expect("retort never reached the long statement");
     if p.db.backend != Backend::Postgres {
-        std::thread::sleep(Duration::from_millis(1500));
+        // Give SQLite a moment to be well inside the statement.
+        std::thread::sleep(Duration::from_millis(500));
         return;
     }
     let started = Instant::now();
@@ -137,8 +156,16 @@ fn killed_run(backend: Backend) {
         )
     };
     p.revision(R[1], R[0], &body(long_statement(backend)));
-    let mut child = p.spawn(&["upgrade"]);
-    wait_until_busy(&p);
+    let mut child = p.spawn(&["-v", "upgrade"]);
+    let marker = match backend {
+        Backend::Postgres => "pg_sleep",
+        _ => "WITH RECURSIVE",
+    };
+    wait_until_busy(&p, &mut child, marker);
+    assert!(
+        child.try_wait().expect("poll retort").is_none(),
+        "retort finished before it was killed"
+    );
     child.kill().expect("SIGKILL retort");
     child.wait().expect("reap retort");
 

@@ -53,6 +53,7 @@ fn mercury_bank(backend: Backend) {
     assert_eq!(strings(&status["pending"]), MERCURY);
 
     let run = p.run(&["upgrade"]).success();
+    assert!(run.stderr.starts_with("Database: "), "{}", run.stderr);
     assert_eq!(
         run.stderr.matches("Applied ").count(),
         MERCURY.len(),
@@ -88,6 +89,27 @@ fn mercury_bank(backend: Backend) {
     }
     let text = p.run(&["status"]).success();
     assert!(text.stdout.contains("up to date"), "{}", text.stdout);
+    if backend == Backend::Postgres {
+        // Trust authentication ignores the password, so it is only shown, never needed.
+        let mut url = url::Url::parse(&p.db.url).expect("the URL parses");
+        url.set_password(Some("hunter2")).expect("a password");
+        let run = p
+            .run(&["--url", url.as_str(), "--format", "json", "status"])
+            .success();
+        assert!(
+            !run.stdout.contains("hunter2") && !run.stderr.contains("hunter2"),
+            "the password leaked:\n{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+        let database = run.json()["database"].as_str().map(str::to_owned);
+        assert!(
+            database.is_some_and(|d| d.contains(":***@")),
+            "{}",
+            run.stdout
+        );
+        assert!(run.stderr.starts_with("Database: "), "{}", run.stderr);
+    }
 
     let down = p
         .run(&["--format", "json", "downgrade", "base"])
