@@ -184,6 +184,12 @@ pub fn migrate_command(context: &Context, args: MigrateArgs, down: bool) -> Resu
     let text = match (args.target.get(), down) {
         (Some(text), _) => text.to_owned(),
         (None, false) => "head".to_owned(),
+        (None, true) if args.offline.sql => {
+            return Err(CliError::usage(
+                "an offline downgrade needs a range: where it starts and where it ends",
+                Some("write START:END, e.g. `retort downgrade head:base --sql`".to_owned()),
+            ));
+        }
         (None, true) => {
             return Err(CliError::usage(
                 "downgrade needs a target revision",

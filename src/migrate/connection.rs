@@ -75,6 +75,22 @@ macro_rules! on {
     };
 }
 
+/// Column 0 of a row as text, whatever its SQL type (see [`Connection::strings`]).
+macro_rules! first_as_text {
+    ($row:expr) => {{
+        let row = $row;
+        if let Ok(value) = row.try_get::<Option<String>, _>(0) {
+            Ok(value.unwrap_or_else(|| "NULL".to_owned()))
+        } else if let Ok(value) = row.try_get::<i64, _>(0) {
+            Ok(value.to_string())
+        } else if let Ok(value) = row.try_get::<i32, _>(0) {
+            Ok(value.to_string())
+        } else {
+            row.try_get::<bool, _>(0).map(|value| value.to_string())
+        }
+    }};
+}
+
 impl Connection {
     /// Connects once; `busy` is how long SQLite waits for another writer.
     pub async fn connect(url: &DatabaseUrl, busy: Duration) -> Result<Connection, Error> {
@@ -113,7 +129,15 @@ impl Connection {
                 if let Some(path) = url.option("sslrootcert") {
                     options = options.ssl_root_cert(path);
                 }
-                Connection::Postgres(options.connect().await.map_err(fail)?)
+                let mut connection = options.connect().await.map_err(fail)?;
+                // PostgreSQL 14+ notices a vanished client during a long statement and
+                // ends the session, releasing its advisory lock, instead of holding it
+                // until the statement finishes. Older servers reject the setting: fine.
+                // https://www.postgresql.org/docs/current/runtime-config-connection.html
+                let _ = sqlx::raw_sql("SET client_connection_check_interval = 1000")
+                    .execute(&mut connection)
+                    .await;
+                Connection::Postgres(connection)
             }
             DialectKind::Mysql => {
                 let mut options = MySqlConnectOptions::new();
@@ -167,6 +191,19 @@ impl Connection {
     pub async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
         let query = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
         on!(self, c => query.execute(&mut *c).await.map(|_| ()))
+    }
+
+    /// Runs a query and returns its first column as text, one string per
+    /// row: text as is, integers and booleans formatted, NULL as `"NULL"`.
+    /// For tests and tools that look at a database; retort itself reads
+    /// typed rows.
+    pub async fn strings(&mut self, sql: &str) -> Result<Vec<String>, Error> {
+        let sql = AssertSqlSafe(sql.to_owned());
+        let rows = on!(self, c => {
+            let rows = sqlx::query(sql).persistent(false).fetch_all(&mut *c).await?;
+            rows.iter().map(|row| first_as_text!(row)).collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows)
     }
 
     /// The server's version string.

@@ -295,12 +295,12 @@ async fn locked(
     }
     let mut reports = Vec::new();
     loop {
-        let rows = current(connection, &settings.version_table).await?;
-        let log = if connection.table_exists(&tables.log_name).await? {
-            connection.log(&tables.log).await?
-        } else {
-            Vec::new()
-        };
+        let mut rows = current(connection, &settings.version_table).await?;
+        if let Operation::Stamp(_, Purge::Yes) = operation {
+            // `--purge` replaces whatever the table holds, ids no file has included.
+            rows.retain(|row| graph.node(row).is_some());
+        }
+        let log = read_log(connection, &tables).await?;
         let stored;
         let graph = match operation {
             Operation::Downgrade(_) if rows.iter().any(|r| graph.node(r).is_none()) => {
@@ -332,7 +332,7 @@ async fn locked(
                 &settings.accept,
             )
             .await?;
-            let log = connection.log(&tables.log).await?;
+            let log = read_log(connection, &tables).await?;
             let changed = modified(graph, &state, &log);
             if !changed.is_empty() {
                 return Err(Error::Modified { revisions: changed });
@@ -453,6 +453,15 @@ fn with_stored_copies(
                 .collect::<Vec<_>>()
                 .join("; ")
         ))
+    })
+}
+
+/// The log, or nothing before the first run (or in a dry run) created it.
+async fn read_log(connection: &mut Connection, tables: &Tables) -> Result<Vec<LogRow>, Error> {
+    Ok(if connection.table_exists(&tables.log_name).await? {
+        connection.log(&tables.log).await?
+    } else {
+        Vec::new()
     })
 }
 

@@ -204,6 +204,13 @@ impl Runner<'_> {
         if in_transaction && !*open {
             self.control(sink, self.dialect.begin()).await?;
             *open = true;
+            if self.batching == Batching::RollBack {
+                // A dry run on a fresh database: retort's tables are created
+                // inside the transaction, so they are rolled back with the rest.
+                for sql in self.tables.create(self.dialect) {
+                    self.control(sink, &sql).await?;
+                }
+            }
             self.verify(sink, &before).await?;
         }
 

@@ -2,10 +2,12 @@
 //!
 //! Every test builds its own project in a temp directory (see `common`), runs
 //! the binary there with `NO_COLOR=1` and no `DATABASE_URL`, and checks exit
-//! code, stdout, stderr and the files written. None of them needs a database.
+//! code, stdout, stderr and the files written. Only `db` needs a database
+//! server; see its module documentation.
 
 mod common;
 mod create;
+mod db;
 mod errors;
 mod graph;
 mod init;
