@@ -170,13 +170,24 @@ fn killed_run(backend: Backend) {
     child.wait().expect("reap retort");
 
     if backend == Backend::Postgres {
-        // The server notices a vanished client only when it next writes to
-        // it; end the orphaned session as a restarted container's TCP reset
-        // would, so its advisory lock is released.
-        p.db.query(
-            "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity \
-             WHERE datname = current_database() AND pid <> pg_backend_pid()",
-        );
+        // retort sets client_connection_check_interval, so the server ends the
+        // orphaned session (and its advisory lock) within about a second.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !p
+            .db
+            .query(
+                "SELECT COUNT(*)::text FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .iter()
+            .all(|n| n == "0")
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the killed run's session outlived it by 10 s"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
     }
     assert!(!p.db.has_table("k"), "table k outlived the kill");
     assert_eq!(p.versions(), [R[0]]);
