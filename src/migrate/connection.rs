@@ -91,6 +91,29 @@ macro_rules! first_as_text {
     }};
 }
 
+/// Host, port, user, password and database from the URL, on either
+/// server driver's options (their builders share these method names).
+macro_rules! with_server_parts {
+    ($options:ident, $url:expr) => {
+        if let Some(host) = $url.host() {
+            $options = $options.host(host);
+        }
+        if let Some(port) = $url.port() {
+            $options = $options.port(port);
+        }
+        if let Some(user) = $url.username() {
+            $options = $options.username(user);
+        }
+        // An empty password in the URL (`root:@host`) means none.
+        if let Some(password) = $url.password().filter(|p| !p.is_empty()) {
+            $options = $options.password(password);
+        }
+        if let Some(database) = $url.database() {
+            $options = $options.database(database);
+        }
+    };
+}
+
 impl Connection {
     /// Connects once; `busy` is how long SQLite waits for another writer.
     pub async fn connect(url: &DatabaseUrl, busy: Duration) -> Result<Connection, Error> {
@@ -105,21 +128,7 @@ impl Connection {
         Ok(match url.dialect() {
             DialectKind::Postgres => {
                 let mut options = PgConnectOptions::new().application_name("retort");
-                if let Some(host) = url.host() {
-                    options = options.host(host);
-                }
-                if let Some(port) = url.port() {
-                    options = options.port(port);
-                }
-                if let Some(user) = url.username() {
-                    options = options.username(user);
-                }
-                if let Some(password) = url.password().filter(|p| !p.is_empty()) {
-                    options = options.password(password);
-                }
-                if let Some(database) = url.database() {
-                    options = options.database(database);
-                }
+                with_server_parts!(options, url);
                 if let Some(mode) = url.option("sslmode") {
                     let mode: PgSslMode = mode
                         .parse()
@@ -141,21 +150,7 @@ impl Connection {
             }
             DialectKind::Mysql => {
                 let mut options = MySqlConnectOptions::new();
-                if let Some(host) = url.host() {
-                    options = options.host(host);
-                }
-                if let Some(port) = url.port() {
-                    options = options.port(port);
-                }
-                if let Some(user) = url.username() {
-                    options = options.username(user);
-                }
-                if let Some(password) = url.password().filter(|p| !p.is_empty()) {
-                    options = options.password(password);
-                }
-                if let Some(database) = url.database() {
-                    options = options.database(database);
-                }
+                with_server_parts!(options, url);
                 if let Some(mode) = url.option("ssl_mode").or_else(|| url.option("ssl-mode")) {
                     let mode: MySqlSslMode = mode
                         .parse()

@@ -40,6 +40,7 @@ use std::str::FromStr;
 use sha2::{Digest, Sha256};
 
 use crate::revision::Location;
+use crate::revision::graph::edit_distance;
 use crate::revision::plan::Direction;
 use crate::url::DialectKind;
 
@@ -1230,22 +1231,6 @@ fn closest_key(normalized: &str) -> Option<&'static str> {
         .filter(|&(d, i)| d <= 1 + KEYS[i].0.len() / 4)
         .min()
         .map(|(_, i)| KEY_NAMES[i])
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitute = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitute.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// The whitespace-separated words of `line` from byte `from`, with their byte
