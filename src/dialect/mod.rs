@@ -5,7 +5,7 @@
 
 mod mysql;
 mod postgres;
-mod sqlite;
+pub mod sqlite;
 
 use crate::diff::Op;
 use crate::schema::{Schema, Type};
@@ -105,6 +105,15 @@ pub trait Dialect: Send + Sync {
             let _ = op.apply(&mut schema);
         }
         Ok(out)
+    }
+
+    /// True when running `render_all(ops, before)` needs foreign-key
+    /// enforcement switched off around the transaction: SQLite's table
+    /// rebuild drops a table other tables may reference
+    /// ([`sqlite::needs_foreign_keys_off`]). The runner then switches it back
+    /// on after the transaction and checks the foreign keys.
+    fn needs_foreign_keys_off(&self, _ops: &[Op], _before: &Schema) -> bool {
+        false
     }
 }
 

@@ -1,13 +1,18 @@
 //! SQLite: transactional DDL; writers are serialised by the database lock
 //! that `BEGIN IMMEDIATE` takes, which is also retort's migration lock there.
+//! Changes its `ALTER TABLE` cannot make rebuild the table (`render.rs`
+//! explains which, and how); [`needs_foreign_keys_off`] tells the runner when.
 
 mod render;
 
-use super::{Dialect, RenderError, log_table, quote_with};
+pub use render::needs_foreign_keys_off;
+
+use super::{Dialect, RenderError, Rendered, log_table, quote_with};
 use crate::diff::Op;
 use crate::schema::{Schema, Type};
 use crate::url::DialectKind;
 
+/// The SQLite dialect.
 pub struct Sqlite;
 
 impl Dialect for Sqlite {
@@ -49,5 +54,15 @@ impl Dialect for Sqlite {
 
     fn render(&self, op: &Op, before: &Schema) -> Result<Vec<String>, RenderError> {
         render::render(op, before)
+    }
+
+    /// Renders like the default, except that several changes to one table
+    /// that each need a rebuild make one rebuild.
+    fn render_all(&self, ops: &[Op], before: &Schema) -> Result<Vec<Rendered>, RenderError> {
+        render::render_all(ops, before)
+    }
+
+    fn needs_foreign_keys_off(&self, ops: &[Op], before: &Schema) -> bool {
+        needs_foreign_keys_off(ops, before)
     }
 }
