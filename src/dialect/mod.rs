@@ -3,7 +3,12 @@
 //! transaction starts, and the SQL of retort's own tables. Rendering is
 //! pure, so offline scripts (`--sql`) and live runs share it.
 
+#[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
+mod live;
 mod mysql;
+mod naming;
 mod postgres;
 pub mod sqlite;
 
@@ -154,6 +159,21 @@ fn log_table(
          downgrade_sql {text}, applied_by VARCHAR(255), hostname VARCHAR(255), retort_version VARCHAR(32))",
         dialect.quote_ident(table)
     )
+}
+
+/// A renderer's answer as a snapshot shows it: each statement ended by `;`,
+/// or the refusal.
+#[cfg(test)]
+pub(crate) fn snapshot_text(rendered: Result<Vec<String>, RenderError>) -> String {
+    match rendered {
+        Ok(statements) if statements.is_empty() => "-- nothing to do\n".into(),
+        Ok(statements) => statements
+            .iter()
+            .map(|s| format!("{s};\n"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(error) => format!("error: {error}\n"),
+    }
 }
 
 #[cfg(test)]
