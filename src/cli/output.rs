@@ -69,8 +69,15 @@ impl Output {
             return;
         }
         let text = if self.verbose { revision_verbose } else { text };
+        // One print for the whole list: a print per line costs a terminal
+        // check and a `write` each, which shows on 10,000 revisions.
+        let mut all = String::new();
         for &node in nodes {
-            self.line(&text(graph, node));
+            all.push_str(&text(graph, node));
+            all.push('\n');
+        }
+        if !all.is_empty() {
+            anstream::print!("{all}");
         }
     }
 }

@@ -66,6 +66,10 @@ pub struct RevisionGraph {
     /// Topological order: every node after its parents and dependencies.
     order: Vec<Node>,
     position: Vec<usize>,
+    /// For [`labels_of`](Self::labels_of): the nearest node at or above each
+    /// node along its line (single parent, itself with a single child) that
+    /// has branch labels, so a query skips unlabelled stretches.
+    labelled_above: Vec<Option<Node>>,
     heads: Vec<Node>,
     bases: Vec<Node>,
 }
@@ -194,6 +198,18 @@ impl RevisionGraph {
         for (index, &node) in order.iter().enumerate() {
             position[node] = index;
         }
+        // Parents come first in `order`, so each parent's entry is ready.
+        let mut labelled_above = vec![None; n];
+        for &node in &order {
+            labelled_above[node] = if !revisions[node].branch_labels.is_empty() {
+                Some(node)
+            } else {
+                match parents[node].as_slice() {
+                    [parent] if children[*parent].len() == 1 => labelled_above[*parent],
+                    _ => None,
+                }
+            };
+        }
         let heads = order
             .iter()
             .copied()
@@ -215,6 +231,7 @@ impl RevisionGraph {
             dependents,
             order,
             position,
+            labelled_above,
             heads,
             bases,
         })
@@ -320,8 +337,11 @@ impl RevisionGraph {
     /// Branch labels in effect: the node's own and those of its ancestors
     /// along a single line (a label names the branch its revision starts).
     pub fn labels_of(&self, node: Node) -> Vec<&str> {
+        // Walking the line one node at a time would make listing a long
+        // linear history quadratic; `labelled_above` jumps between the
+        // labelled nodes of the line.
         let mut labels = Vec::new();
-        let mut current = Some(node);
+        let mut current = self.labelled_above[node];
         while let Some(node) = current {
             labels.extend(
                 self.revisions[node]
@@ -330,7 +350,7 @@ impl RevisionGraph {
                     .map(|l| l.name.as_str()),
             );
             current = match self.parents[node].as_slice() {
-                [parent] if self.children[*parent].len() == 1 => Some(*parent),
+                [parent] if self.children[*parent].len() == 1 => self.labelled_above[*parent],
                 _ => None,
             };
         }
@@ -594,6 +614,32 @@ pub(crate) mod tests {
         assert_eq!(ids(&g, g.bases()), ["a"]);
         assert!(g.is_branch_point(g.node("a").unwrap()));
         assert_eq!(ids(&g, g.order()), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn labels_follow_the_line_up_to_a_branch_point() {
+        // a(root) - b - c(billing) - d - e ; e branches into f(x) - g and h;
+        // m merges g and h.
+        let g = graph(&[
+            rev("a", &[], &[], &["root"]),
+            rev("b", &["a"], &[], &[]),
+            rev("c", &["b"], &[], &["billing", "pay"]),
+            rev("d", &["c"], &[], &[]),
+            rev("e", &["d"], &[], &[]),
+            rev("f", &["e"], &[], &["x"]),
+            rev("g", &["f"], &[], &[]),
+            rev("h", &["e"], &[], &[]),
+            rev("m", &["g", "h"], &[], &[]),
+        ]);
+        let labels = |id: &str| g.labels_of(g.node(id).unwrap());
+        assert_eq!(labels("a"), ["root"]);
+        assert_eq!(labels("b"), ["root"]);
+        assert_eq!(labels("c"), ["billing", "pay", "root"]);
+        assert_eq!(labels("e"), ["billing", "pay", "root"]);
+        assert_eq!(labels("f"), ["x"]);
+        assert_eq!(labels("g"), ["x"]);
+        assert!(labels("h").is_empty());
+        assert!(labels("m").is_empty());
     }
 
     #[test]
