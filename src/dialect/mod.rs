@@ -23,6 +23,9 @@ pub struct Rendered {
     /// True for a statement retort did not understand and passes on as
     /// written; `--sql` marks these.
     pub verbatim: bool,
+    /// Index of the operation (in the slice given to `render_all`) the
+    /// statement carries out, to point errors at its line.
+    pub op: usize,
 }
 
 /// Why an operation cannot be carried out on a dialect; the text says what
@@ -90,20 +93,20 @@ pub trait Dialect: Send + Sync {
     fn render_all(&self, ops: &[Op], before: &Schema) -> Result<Vec<Rendered>, RenderError> {
         let mut schema = before.clone();
         let mut out = Vec::new();
-        for op in ops {
+        for (index, op) in ops.iter().enumerate() {
+            let rendered = |sql: String, verbatim: bool| Rendered {
+                sql,
+                verbatim,
+                op: index,
+            };
             match op {
-                Op::Raw(sql) => out.push(Rendered {
-                    sql: sql.clone(),
-                    verbatim: true,
-                }),
-                Op::Data(sql) => out.push(Rendered {
-                    sql: sql.clone(),
-                    verbatim: false,
-                }),
-                _ => out.extend(self.render(op, &schema)?.into_iter().map(|sql| Rendered {
-                    sql,
-                    verbatim: false,
-                })),
+                Op::Raw(sql) => out.push(rendered(sql.clone(), true)),
+                Op::Data(sql) => out.push(rendered(sql.clone(), false)),
+                _ => out.extend(
+                    self.render(op, &schema)?
+                        .into_iter()
+                        .map(|sql| rendered(sql, false)),
+                ),
             }
             // An op the model cannot follow (a raw statement changed the table
             // first) still renders; the database has the last word.

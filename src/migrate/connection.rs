@@ -4,6 +4,9 @@
 //!
 //! Session-level locks belong to one connection (CRATES.md), which is why
 //! retort holds a single connection for a whole run rather than a pool.
+//! Reads of tables are never cached as prepared statements
+//! (`persistent(false)`), so DDL run by a migration cannot invalidate them
+//! (PostgreSQL's "cached plan must not change result type").
 
 use std::time::Duration;
 
@@ -317,13 +320,6 @@ impl Connection {
     /// instead re-checks the version table inside each write transaction.
     pub fn has_session_lock(&self) -> bool {
         !matches!(self, Connection::Sqlite(_))
-    }
-
-    /// Forgets prepared statements whose plans DDL may have invalidated
-    /// (PostgreSQL's "cached plan must not change result type").
-    pub async fn forget_statements(&mut self) {
-        // A failure here only means the cache stays; the next query reports any real problem.
-        let _ = on!(self, c => c.clear_cached_statements().await);
     }
 
     /// Closes the connection politely.

@@ -308,9 +308,6 @@ impl Runner<'_> {
             self.control(sink, "COMMIT").await?;
             *open = false;
         }
-        if let Sink::Live(connection) = sink {
-            connection.forget_statements().await;
-        }
         *state = after_state;
         Ok(StepReport {
             revision: revision.id.0.clone(),

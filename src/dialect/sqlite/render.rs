@@ -136,8 +136,10 @@ fn plan(ops: &[Op], before: &Schema) -> Result<Plan, RenderError> {
             statements: Vec::new(),
             rebuilds: 0,
         },
+        current: 0,
     };
-    for op in ops {
+    for (index, op) in ops.iter().enumerate() {
+        planner.current = index;
         planner.add(op)?;
     }
     planner.flush_all()?;
@@ -151,16 +153,22 @@ struct Pending {
     /// Each column of the table's new definition, with the column of
     /// `original` its values come from (`None` for a column added since).
     sources: Vec<(String, Option<String>)>,
+    /// The first operation collected, which the rebuild's statements report as theirs.
+    first_op: usize,
 }
 
 impl Pending {
-    fn new(original: Table) -> Self {
+    fn new(original: Table, first_op: usize) -> Self {
         let sources = original
             .columns
             .iter()
             .map(|c| (c.name.clone(), Some(c.name.clone())))
             .collect();
-        Pending { original, sources }
+        Pending {
+            original,
+            sources,
+            first_op,
+        }
     }
 
     /// Follows where each column's values come from through `op`.
@@ -191,6 +199,8 @@ struct Planner {
     schema: Schema,
     pending: Vec<Pending>,
     plan: Plan,
+    /// Index of the operation being added, for `Rendered::op`.
+    current: usize,
 }
 
 impl Planner {
@@ -295,7 +305,7 @@ impl Planner {
                          not understand?); write the change for SQLite as raw SQL"
                     )));
                 };
-                let mut pending = Pending::new(table.clone());
+                let mut pending = Pending::new(table.clone(), self.current);
                 pending.follow(op);
                 self.pending.push(pending);
                 self.apply_strictly(op, &name)
@@ -329,6 +339,13 @@ impl Planner {
     /// The manual's rebuild, from `pending.original` to the table's
     /// definition now.
     fn rebuild(&mut self, pending: Pending) -> Result<(), RenderError> {
+        let resume = std::mem::replace(&mut self.current, pending.first_op);
+        let result = self.rebuild_now(pending);
+        self.current = resume;
+        result
+    }
+
+    fn rebuild_now(&mut self, pending: Pending) -> Result<(), RenderError> {
         let name = &pending.original.name;
         let target = self.schema.table(name).ok_or_else(|| {
             RenderError::Unsupported(format!(
@@ -377,6 +394,7 @@ impl Planner {
         self.plan.statements.push(Rendered {
             sql,
             verbatim: false,
+            op: self.current,
         });
     }
 
@@ -384,6 +402,7 @@ impl Planner {
         self.plan.statements.push(Rendered {
             sql,
             verbatim: true,
+            op: self.current,
         });
     }
 }
