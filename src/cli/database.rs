@@ -492,6 +492,7 @@ pub fn migrate_error(error: migrate::Error) -> CliError {
         E::Unknown(_) => Some(
             "restore the missing revision file, or `retort stamp REV --purge` to set the version table by hand".to_owned(),
         ),
+        E::Parse { help, .. } => help.clone(),
         E::LockTimeout { .. } => Some("raise `lock_timeout` in retort.toml, or check for a stuck run".to_owned()),
         _ => None,
     };

@@ -123,6 +123,29 @@ pub trait Dialect: Send + Sync {
     fn needs_foreign_keys_off(&self, _ops: &[Op], _before: &Schema) -> bool {
         false
     }
+
+    /// How to switch foreign-key enforcement off around a transaction that
+    /// needs it ([`needs_foreign_keys_off`](Self::needs_foreign_keys_off)),
+    /// back on, and list the rows left violating it.
+    fn foreign_key_pause(&self) -> Option<ForeignKeyPause> {
+        None
+    }
+
+    /// False for a database that keeps no table or column comments (SQLite).
+    fn has_comments(&self) -> bool {
+        true
+    }
+}
+
+/// Statements around a transaction that rebuilds tables (SQLite).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForeignKeyPause {
+    /// Before the transaction: inside one it would do nothing.
+    pub off: &'static str,
+    /// Inside the transaction, before it commits: returns the violations.
+    pub check: &'static str,
+    /// After the transaction.
+    pub on: &'static str,
 }
 
 /// The columns of the log table after its id, shared by every dialect so

@@ -3,6 +3,7 @@
 //! [`Connection`](connection::Connection) or written out as a script.
 
 pub mod connection;
+pub mod prepare;
 mod run;
 pub mod tables;
 
@@ -16,6 +17,7 @@ use crate::revision::graph::RevisionGraph;
 use crate::revision::plan::{self, Applied, Direction, Plan, Purge, UnknownRevisions};
 use crate::revision::target::{self, Target};
 use connection::{Connection, LogRow};
+use prepare::{Prepared, Preparer};
 use tables::{LogEntry, Tables};
 
 /// Why a migration did not complete.
@@ -31,6 +33,10 @@ pub enum Error {
         line: usize,
         message: String,
     },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Parse { path: PathBuf, line: usize, column: usize, message: String, help: Option<String> },
+    #[error("{}:{line}: {message}", path.display())]
+    Render { path: PathBuf, line: usize, message: String },
     #[error("{}:{line}: `{sql}` controls the transaction, which retort does itself", path.display())]
     TransactionControl {
         path: PathBuf,
@@ -365,8 +371,9 @@ async fn locked(
             resume_from,
             operation: operation_name(operation),
         };
+        let prepared = prepare_all(graph, dialect, &state, &plan)?;
         let mut sink = Sink::Live(connection);
-        match runner.run(&mut sink, &mut state, &plan.steps, events).await {
+        match runner.run(&mut sink, &mut state, &prepared, events).await {
             Ok(done) => {
                 reports.extend(done);
                 return Ok(reports);
@@ -465,6 +472,18 @@ async fn read_log(connection: &mut Connection, tables: &Tables) -> Result<Vec<Lo
     })
 }
 
+/// Every step's statements, before the first runs: a revision that does not
+/// parse or render stops the run before anything changed.
+fn prepare_all(
+    graph: &RevisionGraph,
+    dialect: &'static dyn Dialect,
+    state: &Applied,
+    plan: &Plan,
+) -> Result<Vec<Prepared>, Error> {
+    let mut preparer = Preparer::new(graph, dialect, state);
+    plan.steps.iter().map(|&step| preparer.prepare(step)).collect()
+}
+
 fn batching(settings: &Settings) -> Batching {
     if settings.dry_run {
         Batching::RollBack
@@ -508,23 +527,9 @@ async fn accept(
         let Some(node) = graph.node(&id) else {
             continue;
         };
-        let checksum = graph.revision(node).checksum();
         let entry = LogEntry {
-            revision: &id,
-            down_revisions: &graph.names(graph.parents(node)).join(","),
-            direction: "up",
-            operation: "accept",
-            checksum: Some(&checksum),
-            started_at: jiff::Timestamp::now(),
             duration_ms: Some(0),
-            success: true,
-            statements_applied: 0,
-            statements_total: 0,
-            error: None,
-            downgrade_sql: graph
-                .revision(node)
-                .section(Direction::Down, dialect.kind())
-                .map(|s| s.sql.as_str()),
+            ..LogEntry::for_revision(graph, node, Direction::Up, "accept", dialect.kind())
         };
         connection
             .execute(&tables.log_insert(dialect, &entry))
@@ -556,27 +561,13 @@ async fn run_stamp(
     let now = jiff::Timestamp::now();
     for node in graph.order().iter().copied() {
         let direction = match (before.contains(node), after.contains(node)) {
-            (false, true) => "up",
-            (true, false) => "down",
+            (false, true) => Direction::Up,
+            (true, false) => Direction::Down,
             _ => continue,
         };
-        let revision = graph.revision(node);
-        let checksum = revision.checksum();
         let entry = LogEntry {
-            revision: &revision.id.0,
-            down_revisions: &graph.names(graph.parents(node)).join(","),
-            direction,
-            operation: "stamp",
-            checksum: Some(&checksum),
             started_at: now,
-            duration_ms: None,
-            success: true,
-            statements_applied: 0,
-            statements_total: 0,
-            error: None,
-            downgrade_sql: revision
-                .section(Direction::Down, dialect.kind())
-                .map(|s| s.sql.as_str()),
+            ..LogEntry::for_revision(graph, node, direction, "stamp", dialect.kind())
         };
         statements.push(tables.log_insert(dialect, &entry));
     }
@@ -620,9 +611,8 @@ pub async fn script(
             resume_from: 0,
             operation: operation_name(operation),
         };
-        runner
-            .run(&mut sink, &mut state, &plan.steps, events)
-            .await?;
+        let prepared = prepare_all(graph, dialect, &state, &plan)?;
+        runner.run(&mut sink, &mut state, &prepared, events).await?;
     }
     Ok(match sink {
         Sink::Script(lines) => lines,

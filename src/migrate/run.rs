@@ -1,17 +1,17 @@
-//! Running a plan: each step's statements, its version-table update and its
-//! log row, in one transaction where the database allows. One code path
-//! serves live runs and offline scripts: a [`Sink`] either executes a
+//! Running prepared steps: each step's statements, its version-table update
+//! and its log row, in one transaction where the database allows. One code
+//! path serves live runs and offline scripts: a [`Sink`] either executes a
 //! statement or writes it down.
 
 use std::time::{Duration, Instant};
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, ForeignKeyPause};
 use crate::migrate::connection::{Connection, describe};
+use crate::migrate::prepare::Prepared;
 use crate::migrate::tables::{LogEntry, Tables};
 use crate::migrate::{Error, StepFailure};
 use crate::revision::graph::{Node, RevisionGraph};
-use crate::revision::plan::{Applied, Direction, Step};
-use crate::sql::split::{is_transaction_control, split};
+use crate::revision::plan::{Applied, Direction};
 
 /// Where statements go.
 pub enum Sink<'c> {
@@ -27,6 +27,19 @@ impl Sink<'_> {
             Sink::Live(connection) => connection.execute(sql).await,
             Sink::Script(lines) => {
                 lines.push(sql.to_owned());
+                Ok(())
+            }
+        }
+    }
+
+    /// Several of retort's own statements in one round trip: each driver
+    /// runs a multi-statement string whole (CRATES.md), and a migration of
+    /// many small revisions is dominated by round trips.
+    async fn run_all(&mut self, statements: &[String]) -> Result<(), sqlx::Error> {
+        match self {
+            Sink::Live(connection) => connection.execute(&statements.join(";\n")).await,
+            Sink::Script(lines) => {
+                lines.extend(statements.iter().cloned());
                 Ok(())
             }
         }
@@ -61,12 +74,7 @@ pub enum Event {
     /// The run will take this many steps.
     Planned { steps: usize },
     /// A statement is about to run (or be written).
-    Statement {
-        revision: String,
-        index: usize,
-        total: usize,
-        sql: String,
-    },
+    Statement { revision: String, index: usize, total: usize, sql: String },
     /// A revision was applied or reverted.
     Step(StepReport),
     /// Something the user should know.
@@ -96,92 +104,113 @@ pub struct Runner<'a> {
     pub operation: &'static str,
 }
 
+/// The transaction a run has open, if any.
+struct Open {
+    /// Foreign-key enforcement was switched off before it began.
+    paused: Option<ForeignKeyPause>,
+}
+
 impl Runner<'_> {
-    /// Runs the steps from `state`, updating it as each one completes.
+    /// Runs the prepared steps from `state`, updating it as each completes.
     pub async fn run(
         &self,
         sink: &mut Sink<'_>,
         state: &mut Applied,
-        steps: &[Step],
+        steps: &[Prepared],
         events: &mut dyn FnMut(Event),
     ) -> Result<Vec<StepReport>, Error> {
-        let mut reports = Vec::with_capacity(steps.len());
-        let mut open = false;
         events(Event::Planned { steps: steps.len() });
-        for (index, step) in steps.iter().enumerate() {
+        let mut reports = Vec::with_capacity(steps.len());
+        let mut open: Option<Open> = None;
+        for (index, prepared) in steps.iter().enumerate() {
             let skip = if index == 0 { self.resume_from } else { 0 };
-            match self.step(sink, state, *step, skip, &mut open, events).await {
-                Ok(report) => {
-                    events(Event::Step(report.clone()));
-                    reports.push(report);
-                }
-                Err(error) => return Err(error),
-            }
+            // In one long transaction, foreign keys go off up front if any step needs it.
+            let pause_all = self.batching != Batching::PerRevision && steps.iter().any(|p| p.foreign_keys_off);
+            let report = self.step(sink, state, prepared, skip, pause_all, &mut open, events).await?;
+            events(Event::Step(report.clone()));
+            reports.push(report);
         }
-        if open {
-            let end = if self.batching == Batching::RollBack {
-                "ROLLBACK"
-            } else {
-                "COMMIT"
-            };
-            self.control(sink, end).await?;
+        if let Some(transaction) = open.take() {
+            let end = if self.batching == Batching::RollBack { "ROLLBACK" } else { "COMMIT" };
+            self.close(sink, transaction, end).await?;
         }
         Ok(reports)
-    }
-
-    async fn control(&self, sink: &mut Sink<'_>, sql: &str) -> Result<(), Error> {
-        sink.run(sql)
-            .await
-            .map_err(|e| Error::Database(describe(&e)))
     }
 
     fn ids(&self, nodes: &[Node]) -> Vec<String> {
         self.graph.names(nodes)
     }
 
+    async fn control(&self, sink: &mut Sink<'_>, sql: &str) -> Result<(), Error> {
+        sink.run(sql).await.map_err(|e| Error::Database(describe(&e)))
+    }
+
+    async fn begin(&self, sink: &mut Sink<'_>, pause: bool) -> Result<Open, Error> {
+        let paused = if pause { self.dialect.foreign_key_pause() } else { None };
+        if let Some(pause) = paused {
+            self.control(sink, pause.off).await?;
+        }
+        self.control(sink, self.dialect.begin()).await?;
+        Ok(Open { paused })
+    }
+
+    /// Ends a transaction; with foreign keys paused, checks them first and
+    /// switches them back on after.
+    async fn close(&self, sink: &mut Sink<'_>, open: Open, end: &str) -> Result<(), Error> {
+        let mut result = Ok(());
+        if let (Some(pause), "COMMIT") = (open.paused, end) {
+            result = self.check_foreign_keys(sink, pause).await;
+        }
+        let end = if result.is_ok() { end } else { "ROLLBACK" };
+        self.control(sink, end).await?;
+        if let Some(pause) = open.paused {
+            self.control(sink, pause.on).await?;
+        }
+        result
+    }
+
+    async fn check_foreign_keys(&self, sink: &mut Sink<'_>, pause: ForeignKeyPause) -> Result<(), Error> {
+        match sink {
+            Sink::Live(connection) => {
+                let rows = connection.strings(pause.check).await?;
+                if rows.is_empty() {
+                    Ok(())
+                } else {
+                    Err(Error::Database(format!(
+                        "the change leaves rows whose foreign keys point nowhere, in table(s) {}",
+                        rows.join(", ")
+                    )))
+                }
+            }
+            Sink::Script(lines) => {
+                lines.push(pause.check.to_owned());
+                Ok(())
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     async fn step(
         &self,
         sink: &mut Sink<'_>,
         state: &mut Applied,
-        step: Step,
+        prepared: &Prepared,
         skip: usize,
-        open: &mut bool,
+        pause_all: bool,
+        open: &mut Option<Open>,
         events: &mut dyn FnMut(Event),
     ) -> Result<StepReport, Error> {
+        let step = prepared.step;
         let revision = self.graph.revision(step.node);
-        let kind = self.dialect.kind();
         let verb = match step.direction {
             Direction::Up => "upgrade",
             Direction::Down => "downgrade",
         };
-        sink.comment(&format!(
-            "Running {verb} {}: {}",
-            revision.id, revision.message
-        ));
-        let section = revision.section(step.direction, kind);
-        let statements = match section {
-            Some(section) => split(&section.sql, kind).map_err(|e| Error::Split {
-                path: revision.path.clone(),
-                line: section.sql_line + e.line() - 1,
-                message: e.to_string(),
-            })?,
-            None if step.direction == Direction::Down => {
-                return Err(Error::Irreversible {
-                    revision: revision.id.0.clone(),
-                    path: revision.path.clone(),
-                });
-            }
-            None => Vec::new(),
-        };
-        if let Some(statement) = statements.iter().find(|s| is_transaction_control(&s.sql)) {
-            return Err(Error::TransactionControl {
-                path: revision.path.clone(),
-                line: section.map_or(0, |s| s.sql_line + statement.line - 1),
-                sql: statement.sql.clone(),
-            });
+        sink.comment(&format!("Running {verb} {}: {}", revision.id, revision.message));
+        for note in &prepared.notes {
+            events(Event::Note(note.clone()));
         }
-        let wants_transaction =
-            self.dialect.transactional_ddl() && section.is_none_or(|s| s.transaction);
+        let wants_transaction = self.dialect.transactional_ddl() && prepared.transaction;
         // A dry run cannot roll back what must run outside a transaction, so it
         // skips those statements and keeps the step inside its transaction.
         let dry_skip = self.batching == Batching::RollBack && !wants_transaction;
@@ -192,30 +221,22 @@ impl Runner<'_> {
         let after = self.ids(&after_state.tips(self.graph));
 
         // A section that must run outside a transaction ends an open batch first.
-        if !in_transaction && *open {
-            let end = if self.batching == Batching::RollBack {
-                "ROLLBACK"
-            } else {
-                "COMMIT"
-            };
-            self.control(sink, end).await?;
-            *open = false;
+        if !in_transaction && let Some(transaction) = open.take() {
+            self.close(sink, transaction, "COMMIT").await?;
         }
-        if in_transaction && !*open {
-            self.control(sink, self.dialect.begin()).await?;
-            *open = true;
-            if self.batching == Batching::RollBack {
-                // A dry run on a fresh database: retort's tables are created
-                // inside the transaction, so they are rolled back with the rest.
-                for sql in self.tables.create(self.dialect) {
-                    self.control(sink, &sql).await?;
+        if in_transaction && open.is_none() {
+            *open = Some(self.begin(sink, pause_all || prepared.foreign_keys_off).await?);
+            if let Err(error) = self.verify(sink, &before).await {
+                if let Some(transaction) = open.take() {
+                    let _ = self.close(sink, transaction, "ROLLBACK").await;
                 }
+                return Err(error);
             }
-            self.verify(sink, &before).await?;
         }
 
         let started_at = jiff::Timestamp::now();
         let clock = Instant::now();
+        let statements = &prepared.statements;
         let total = statements.len();
         if dry_skip && total > 0 {
             events(Event::Note(format!(
@@ -223,41 +244,28 @@ impl Runner<'_> {
                 revision.id
             )));
         }
-        let skip_here = if dry_skip { total } else { skip };
-        for (index, statement) in statements.iter().enumerate().skip(skip_here) {
+        let skip = if dry_skip { total } else { skip };
+        for (index, statement) in statements.iter().enumerate().skip(skip) {
             events(Event::Statement {
                 revision: revision.id.0.clone(),
                 index: index + 1,
                 total,
                 sql: statement.sql.clone(),
             });
+            if statement.verbatim {
+                sink.comment("run as written: retort does not understand this statement");
+            }
             if let Err(error) = sink.run(&statement.sql).await {
                 let message = describe(&error);
                 let applied = if in_transaction { 0 } else { index };
-                if *open {
+                if let Some(transaction) = open.take() {
                     // The failed statement aborted the transaction; what remains is to end it.
-                    let _ = sink.run("ROLLBACK").await;
-                    *open = false;
+                    let _ = self.close(sink, transaction, "ROLLBACK").await;
                 }
-                let entry = LogEntry {
-                    revision: &revision.id.0,
-                    down_revisions: &self.ids(self.graph.parents(step.node)).join(","),
-                    direction: step.direction.as_str(),
-                    operation: self.operation,
-                    checksum: Some(&revision.checksum()),
-                    started_at,
-                    duration_ms: Some(clock.elapsed().as_millis()),
-                    success: false,
-                    statements_applied: applied,
-                    statements_total: total,
-                    error: Some(&message),
-                    downgrade_sql: None,
-                };
                 if self.batching != Batching::RollBack {
+                    let entry = self.log_entry(prepared, started_at, Some(clock.elapsed()), applied, Some(&message));
                     // Best effort: the failure itself is what the user must see.
-                    let _ = sink
-                        .run(&self.tables.log_insert(self.dialect, &entry))
-                        .await;
+                    let _ = sink.run(&self.tables.log_insert(self.dialect, &entry)).await;
                 }
                 return Err(Error::StepFailed(Box::new(StepFailure {
                     revision: revision.id.0.clone(),
@@ -265,7 +273,7 @@ impl Runner<'_> {
                     direction: step.direction,
                     statement: index + 1,
                     total,
-                    line: section.map_or(0, |s| s.sql_line + statement.line - 1),
+                    line: statement.line,
                     sql: statement.sql.clone(),
                     message,
                     applied,
@@ -273,40 +281,30 @@ impl Runner<'_> {
                 })));
             }
         }
+
+        let duration = clock.elapsed();
+        let mut bookkeeping = Vec::new();
         if !in_transaction {
             // The version row and the log row still commit together.
-            self.control(sink, self.dialect.begin()).await?;
-            *open = true;
+            bookkeeping.push(self.dialect.begin().to_owned());
         }
-        let duration = clock.elapsed();
-        for sql in self.tables.update_versions(self.dialect, &before, &after) {
-            self.control(sink, &sql).await?;
+        bookkeeping.extend(self.tables.update_versions(self.dialect, &before, &after));
+        let entry = self.log_entry(prepared, started_at, sink.is_live().then_some(duration), total, None);
+        bookkeeping.push(self.tables.log_insert(self.dialect, &entry));
+        let commit_now = self.batching == Batching::PerRevision || !in_transaction;
+        let plain_commit = commit_now && open.as_ref().is_none_or(|o| o.paused.is_none());
+        if plain_commit {
+            bookkeeping.push("COMMIT".to_owned());
         }
-        let downgrade_sql = match step.direction {
-            Direction::Up => revision
-                .section(Direction::Down, kind)
-                .map(|s| s.sql.as_str()),
-            Direction::Down => None,
-        };
-        let entry = LogEntry {
-            revision: &revision.id.0,
-            down_revisions: &self.ids(self.graph.parents(step.node)).join(","),
-            direction: step.direction.as_str(),
-            operation: self.operation,
-            checksum: Some(&revision.checksum()),
-            started_at,
-            duration_ms: sink.is_live().then_some(duration.as_millis()),
-            success: true,
-            statements_applied: total,
-            statements_total: total,
-            error: None,
-            downgrade_sql,
-        };
-        self.control(sink, &self.tables.log_insert(self.dialect, &entry))
-            .await?;
-        if self.batching == Batching::PerRevision || !in_transaction {
-            self.control(sink, "COMMIT").await?;
-            *open = false;
+        if let Err(error) = sink.run_all(&bookkeeping).await {
+            let _ = sink.run("ROLLBACK").await;
+            *open = None;
+            return Err(Error::Database(describe(&error)));
+        }
+        if plain_commit {
+            *open = None;
+        } else if commit_now && let Some(transaction) = open.take() {
+            self.close(sink, transaction, "COMMIT").await?;
         }
         *state = after_state;
         Ok(StepReport {
@@ -318,13 +316,33 @@ impl Runner<'_> {
         })
     }
 
+    fn log_entry<'e>(
+        &self,
+        prepared: &Prepared,
+        started_at: jiff::Timestamp,
+        duration: Option<Duration>,
+        applied: usize,
+        error: Option<&'e str>,
+    ) -> LogEntry<'e> {
+        let step = prepared.step;
+        let base = LogEntry::for_revision(self.graph, step.node, step.direction, self.operation, self.dialect.kind());
+        LogEntry {
+            started_at,
+            duration_ms: duration.map(|d| d.as_millis()),
+            success: error.is_none(),
+            statements_applied: applied,
+            statements_total: prepared.statements.len(),
+            error,
+            downgrade_sql: base.downgrade_sql.clone().filter(|_| error.is_none()),
+            ..base
+        }
+    }
+
     /// Without a session lock (SQLite), another run may have moved the
     /// version table since the plan was made: re-read it inside the write
     /// transaction and ask for a new plan if it changed.
     async fn verify(&self, sink: &mut Sink<'_>, expected: &[String]) -> Result<(), Error> {
-        let Sink::Live(connection) = sink else {
-            return Ok(());
-        };
+        let Sink::Live(connection) = sink else { return Ok(()) };
         if connection.has_session_lock() {
             return Ok(());
         }
@@ -333,7 +351,6 @@ impl Runner<'_> {
         found.sort();
         expected.sort();
         if found != expected {
-            let _ = connection.execute("ROLLBACK").await;
             return Err(Error::Replan);
         }
         Ok(())

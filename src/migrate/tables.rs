@@ -3,6 +3,9 @@
 //! statements are executed live and printed offline.
 
 use crate::dialect::{Dialect, LOG_COLUMNS};
+use crate::revision::graph::{Node, RevisionGraph};
+use crate::revision::plan::Direction;
+use crate::url::DialectKind;
 
 /// The quoted names of the two tables.
 #[derive(Debug, Clone)]
@@ -85,18 +88,18 @@ impl Tables {
         format!(
             "INSERT INTO {} ({LOG_COLUMNS}) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
             self.log,
-            dialect.quote_literal(entry.revision),
-            text(Some(entry.down_revisions).filter(|d| !d.is_empty())),
+            dialect.quote_literal(&entry.revision),
+            text(Some(entry.down_revisions.as_str()).filter(|d| !d.is_empty())),
             dialect.quote_literal(entry.direction),
             dialect.quote_literal(entry.operation),
-            text(entry.checksum),
+            text(entry.checksum.as_deref()),
             dialect.timestamp_literal(entry.started_at),
             number(entry.duration_ms),
             dialect.bool_literal(entry.success),
             entry.statements_applied,
             entry.statements_total,
             text(entry.error),
-            text(entry.downgrade_sql),
+            text(entry.downgrade_sql.as_deref()),
             text(Some(who().as_str())),
             text(Some(host().as_str())),
             dialect.quote_literal(env!("CARGO_PKG_VERSION")),
@@ -107,11 +110,12 @@ impl Tables {
 /// What one log row records.
 #[derive(Debug, Clone)]
 pub struct LogEntry<'a> {
-    pub revision: &'a str,
-    pub down_revisions: &'a str,
+    pub revision: String,
+    /// Parent ids, comma-separated.
+    pub down_revisions: String,
     pub direction: &'a str,
     pub operation: &'a str,
-    pub checksum: Option<&'a str>,
+    pub checksum: Option<String>,
     pub started_at: jiff::Timestamp,
     /// `None` in offline scripts, where nothing was timed.
     pub duration_ms: Option<u128>,
@@ -119,7 +123,39 @@ pub struct LogEntry<'a> {
     pub statements_applied: usize,
     pub statements_total: usize,
     pub error: Option<&'a str>,
-    pub downgrade_sql: Option<&'a str>,
+    pub downgrade_sql: Option<String>,
+}
+
+impl LogEntry<'static> {
+    /// A successful row for a revision, with no statements run (what
+    /// `stamp` and `--accept-checksum` record); a run fills in the rest.
+    pub fn for_revision(
+        graph: &RevisionGraph,
+        node: Node,
+        direction: Direction,
+        operation: &'static str,
+        kind: DialectKind,
+    ) -> Self {
+        let revision = graph.revision(node);
+        LogEntry {
+            revision: revision.id.0.clone(),
+            down_revisions: graph.names(graph.parents(node)).join(","),
+            direction: direction.as_str(),
+            operation,
+            checksum: Some(revision.checksum()),
+            started_at: jiff::Timestamp::now(),
+            duration_ms: None,
+            success: true,
+            statements_applied: 0,
+            statements_total: 0,
+            error: None,
+            // Kept so the revision can still be reverted when its file is gone.
+            downgrade_sql: match direction {
+                Direction::Up => revision.section(Direction::Down, kind).map(|s| s.sql.clone()),
+                Direction::Down => None,
+            },
+        }
+    }
 }
 
 fn who() -> String {

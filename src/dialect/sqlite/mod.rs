@@ -7,7 +7,7 @@ mod render;
 
 pub use render::needs_foreign_keys_off;
 
-use super::{Dialect, RenderError, Rendered, log_table, quote_with};
+use super::{Dialect, ForeignKeyPause, RenderError, Rendered, log_table, quote_with};
 use crate::diff::Op;
 use crate::schema::{Schema, Type};
 use crate::url::DialectKind;
@@ -64,5 +64,19 @@ impl Dialect for Sqlite {
 
     fn needs_foreign_keys_off(&self, ops: &[Op], before: &Schema) -> bool {
         needs_foreign_keys_off(ops, before)
+    }
+
+    /// <https://www.sqlite.org/lang_altertable.html#otheralter>: foreign keys
+    /// off outside the transaction, checked before it commits.
+    fn foreign_key_pause(&self) -> Option<ForeignKeyPause> {
+        Some(ForeignKeyPause {
+            off: "PRAGMA foreign_keys = OFF",
+            check: "PRAGMA foreign_key_check",
+            on: "PRAGMA foreign_keys = ON",
+        })
+    }
+
+    fn has_comments(&self) -> bool {
+        false
     }
 }
