@@ -5,5 +5,8 @@
 //! (per-statement progress, `CREATE INDEX CONCURRENTLY`, MySQL's partial
 //! failures), and [`split::is_transaction_control`] spots the `BEGIN` and
 //! `COMMIT` a user must not write, because retort manages transactions itself.
+//! [`parse`] then reads each statement into schema operations for the
+//! dialect renderers, or keeps it to run verbatim.
 
+pub mod parse;
 pub mod split;
