@@ -34,9 +34,19 @@ pub enum Error {
         message: String,
     },
     #[error("{}:{line}:{column}: {message}", path.display())]
-    Parse { path: PathBuf, line: usize, column: usize, message: String, help: Option<String> },
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+        help: Option<String>,
+    },
     #[error("{}:{line}: {message}", path.display())]
-    Render { path: PathBuf, line: usize, message: String },
+    Render {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("{}:{line}: `{sql}` controls the transaction, which retort does itself", path.display())]
     TransactionControl {
         path: PathBuf,
@@ -481,7 +491,10 @@ fn prepare_all(
     plan: &Plan,
 ) -> Result<Vec<Prepared>, Error> {
     let mut preparer = Preparer::new(graph, dialect, state);
-    plan.steps.iter().map(|&step| preparer.prepare(step)).collect()
+    plan.steps
+        .iter()
+        .map(|&step| preparer.prepare(step))
+        .collect()
 }
 
 fn batching(settings: &Settings) -> Batching {

@@ -51,7 +51,11 @@ impl<'g> Preparer<'g> {
     /// Starts from the schema the applied revisions built, replaying their
     /// upgrades from base.
     pub fn new(graph: &'g RevisionGraph, dialect: &'static dyn Dialect, applied: &Applied) -> Self {
-        let mut preparer = Preparer { graph, dialect, schema: Schema::default() };
+        let mut preparer = Preparer {
+            graph,
+            dialect,
+            schema: Schema::default(),
+        };
         for node in applied.nodes(graph) {
             preparer.follow(graph.revision(node), Direction::Up);
         }
@@ -69,9 +73,18 @@ impl<'g> Preparer<'g> {
         let kind = self.dialect.kind();
         let Some(section) = revision.section(step.direction, kind) else {
             if step.direction == Direction::Down {
-                return Err(Error::Irreversible { revision: revision.id.0.clone(), path: revision.path.clone() });
+                return Err(Error::Irreversible {
+                    revision: revision.id.0.clone(),
+                    path: revision.path.clone(),
+                });
             }
-            return Ok(Prepared { step, statements: Vec::new(), transaction: true, foreign_keys_off: false, notes: Vec::new() });
+            return Ok(Prepared {
+                step,
+                statements: Vec::new(),
+                transaction: true,
+                foreign_keys_off: false,
+                notes: Vec::new(),
+            });
         };
         let mut prepared = if section.dialect.is_some() {
             let prepared = self.written(step, revision, section)?;
@@ -81,7 +94,11 @@ impl<'g> Preparer<'g> {
             self.portable(step, revision, section)?
         };
         prepared.transaction = section.transaction;
-        if let Some(statement) = prepared.statements.iter().find(|s| is_transaction_control(&s.sql)) {
+        if let Some(statement) = prepared
+            .statements
+            .iter()
+            .find(|s| is_transaction_control(&s.sql))
+        {
             return Err(Error::TransactionControl {
                 path: revision.path.clone(),
                 line: statement.line,
@@ -92,7 +109,12 @@ impl<'g> Preparer<'g> {
     }
 
     /// A section written for this dialect: its statements as written.
-    fn written(&self, step: Step, revision: &Revision, section: &Section) -> Result<Prepared, Error> {
+    fn written(
+        &self,
+        step: Step,
+        revision: &Revision,
+        section: &Section,
+    ) -> Result<Prepared, Error> {
         let statements = split(&section.sql, self.dialect.kind()).map_err(|e| Error::Split {
             path: revision.path.clone(),
             line: section.sql_line + e.line() - 1,
@@ -102,7 +124,11 @@ impl<'g> Preparer<'g> {
             step,
             statements: statements
                 .into_iter()
-                .map(|s| Statement { line: section.sql_line + s.line - 1, sql: s.sql, verbatim: false })
+                .map(|s| Statement {
+                    line: section.sql_line + s.line - 1,
+                    sql: s.sql,
+                    verbatim: false,
+                })
                 .collect(),
             transaction: section.transaction,
             foreign_keys_off: false,
@@ -111,7 +137,12 @@ impl<'g> Preparer<'g> {
     }
 
     /// A portable section: parsed, rendered, and followed by the model.
-    fn portable(&mut self, step: Step, revision: &Revision, section: &Section) -> Result<Prepared, Error> {
+    fn portable(
+        &mut self,
+        step: Step,
+        revision: &Revision,
+        section: &Section,
+    ) -> Result<Prepared, Error> {
         let parsed = parse_into(&section.sql, &mut self.schema).map_err(|e| Error::Parse {
             path: revision.path.clone(),
             line: section.sql_line + e.line - 1,
@@ -125,23 +156,36 @@ impl<'g> Preparer<'g> {
             .unzip();
         let before = tables_before(&ops, &self.schema);
         let line_of = |op: usize| section.sql_line + lines.get(op).copied().unwrap_or(1) - 1;
-        let rendered = self.dialect.render_all(&ops, &before).map_err(|e| Error::Render {
-            path: revision.path.clone(),
-            line: section.sql_line,
-            message: e.to_string(),
-        })?;
+        let rendered = self
+            .dialect
+            .render_all(&ops, &before)
+            .map_err(|e| Error::Render {
+                path: revision.path.clone(),
+                line: section.sql_line,
+                message: e.to_string(),
+            })?;
         let mut notes = Vec::new();
         if !self.dialect.has_comments()
-            && ops.iter().any(|op| matches!(op, Op::SetTableComment { .. }))
+            && ops
+                .iter()
+                .any(|op| matches!(op, Op::SetTableComment { .. }))
         {
-            notes.push(format!("{}: {} keeps no comments; they are left out", revision.id, self.dialect.kind()));
+            notes.push(format!(
+                "{}: {} keeps no comments; they are left out",
+                revision.id,
+                self.dialect.kind()
+            ));
         }
         Ok(Prepared {
             step,
             foreign_keys_off: self.dialect.needs_foreign_keys_off(&ops, &before),
             statements: rendered
                 .into_iter()
-                .map(|r| Statement { line: line_of(r.op), sql: r.sql, verbatim: r.verbatim })
+                .map(|r| Statement {
+                    line: line_of(r.op),
+                    sql: r.sql,
+                    verbatim: r.verbatim,
+                })
                 .collect(),
             transaction: section.transaction,
             notes,
@@ -176,7 +220,12 @@ fn tables_before(ops: &[Op], after: &Schema) -> Schema {
         }
     }
     let mut before = Schema {
-        tables: after.tables.iter().filter(|t| names.contains(&t.name.as_str())).cloned().collect(),
+        tables: after
+            .tables
+            .iter()
+            .filter(|t| names.contains(&t.name.as_str()))
+            .cloned()
+            .collect(),
     };
     for op in ops.iter().rev() {
         if let Some(reverse) = op.reverse() {

@@ -74,7 +74,12 @@ pub enum Event {
     /// The run will take this many steps.
     Planned { steps: usize },
     /// A statement is about to run (or be written).
-    Statement { revision: String, index: usize, total: usize, sql: String },
+    Statement {
+        revision: String,
+        index: usize,
+        total: usize,
+        sql: String,
+    },
     /// A revision was applied or reverted.
     Step(StepReport),
     /// Something the user should know.
@@ -125,13 +130,20 @@ impl Runner<'_> {
         for (index, prepared) in steps.iter().enumerate() {
             let skip = if index == 0 { self.resume_from } else { 0 };
             // In one long transaction, foreign keys go off up front if any step needs it.
-            let pause_all = self.batching != Batching::PerRevision && steps.iter().any(|p| p.foreign_keys_off);
-            let report = self.step(sink, state, prepared, skip, pause_all, &mut open, events).await?;
+            let pause_all =
+                self.batching != Batching::PerRevision && steps.iter().any(|p| p.foreign_keys_off);
+            let report = self
+                .step(sink, state, prepared, skip, pause_all, &mut open, events)
+                .await?;
             events(Event::Step(report.clone()));
             reports.push(report);
         }
         if let Some(transaction) = open.take() {
-            let end = if self.batching == Batching::RollBack { "ROLLBACK" } else { "COMMIT" };
+            let end = if self.batching == Batching::RollBack {
+                "ROLLBACK"
+            } else {
+                "COMMIT"
+            };
             self.close(sink, transaction, end).await?;
         }
         Ok(reports)
@@ -142,11 +154,17 @@ impl Runner<'_> {
     }
 
     async fn control(&self, sink: &mut Sink<'_>, sql: &str) -> Result<(), Error> {
-        sink.run(sql).await.map_err(|e| Error::Database(describe(&e)))
+        sink.run(sql)
+            .await
+            .map_err(|e| Error::Database(describe(&e)))
     }
 
     async fn begin(&self, sink: &mut Sink<'_>, pause: bool) -> Result<Open, Error> {
-        let paused = if pause { self.dialect.foreign_key_pause() } else { None };
+        let paused = if pause {
+            self.dialect.foreign_key_pause()
+        } else {
+            None
+        };
         if let Some(pause) = paused {
             self.control(sink, pause.off).await?;
         }
@@ -169,7 +187,11 @@ impl Runner<'_> {
         result
     }
 
-    async fn check_foreign_keys(&self, sink: &mut Sink<'_>, pause: ForeignKeyPause) -> Result<(), Error> {
+    async fn check_foreign_keys(
+        &self,
+        sink: &mut Sink<'_>,
+        pause: ForeignKeyPause,
+    ) -> Result<(), Error> {
         match sink {
             Sink::Live(connection) => {
                 let rows = connection.strings(pause.check).await?;
@@ -206,7 +228,10 @@ impl Runner<'_> {
             Direction::Up => "upgrade",
             Direction::Down => "downgrade",
         };
-        sink.comment(&format!("Running {verb} {}: {}", revision.id, revision.message));
+        sink.comment(&format!(
+            "Running {verb} {}: {}",
+            revision.id, revision.message
+        ));
         for note in &prepared.notes {
             events(Event::Note(note.clone()));
         }
@@ -225,7 +250,17 @@ impl Runner<'_> {
             self.close(sink, transaction, "COMMIT").await?;
         }
         if in_transaction && open.is_none() {
-            *open = Some(self.begin(sink, pause_all || prepared.foreign_keys_off).await?);
+            *open = Some(
+                self.begin(sink, pause_all || prepared.foreign_keys_off)
+                    .await?,
+            );
+            if self.batching == Batching::RollBack {
+                // A dry run on a fresh database: retort's tables are created
+                // inside the transaction, so they are rolled back with the rest.
+                for sql in self.tables.create(self.dialect) {
+                    self.control(sink, &sql).await?;
+                }
+            }
             if let Err(error) = self.verify(sink, &before).await {
                 if let Some(transaction) = open.take() {
                     let _ = self.close(sink, transaction, "ROLLBACK").await;
@@ -263,9 +298,17 @@ impl Runner<'_> {
                     let _ = self.close(sink, transaction, "ROLLBACK").await;
                 }
                 if self.batching != Batching::RollBack {
-                    let entry = self.log_entry(prepared, started_at, Some(clock.elapsed()), applied, Some(&message));
+                    let entry = self.log_entry(
+                        prepared,
+                        started_at,
+                        Some(clock.elapsed()),
+                        applied,
+                        Some(&message),
+                    );
                     // Best effort: the failure itself is what the user must see.
-                    let _ = sink.run(&self.tables.log_insert(self.dialect, &entry)).await;
+                    let _ = sink
+                        .run(&self.tables.log_insert(self.dialect, &entry))
+                        .await;
                 }
                 return Err(Error::StepFailed(Box::new(StepFailure {
                     revision: revision.id.0.clone(),
@@ -289,7 +332,13 @@ impl Runner<'_> {
             bookkeeping.push(self.dialect.begin().to_owned());
         }
         bookkeeping.extend(self.tables.update_versions(self.dialect, &before, &after));
-        let entry = self.log_entry(prepared, started_at, sink.is_live().then_some(duration), total, None);
+        let entry = self.log_entry(
+            prepared,
+            started_at,
+            sink.is_live().then_some(duration),
+            total,
+            None,
+        );
         bookkeeping.push(self.tables.log_insert(self.dialect, &entry));
         let commit_now = self.batching == Batching::PerRevision || !in_transaction;
         let plain_commit = commit_now && open.as_ref().is_none_or(|o| o.paused.is_none());
@@ -325,7 +374,13 @@ impl Runner<'_> {
         error: Option<&'e str>,
     ) -> LogEntry<'e> {
         let step = prepared.step;
-        let base = LogEntry::for_revision(self.graph, step.node, step.direction, self.operation, self.dialect.kind());
+        let base = LogEntry::for_revision(
+            self.graph,
+            step.node,
+            step.direction,
+            self.operation,
+            self.dialect.kind(),
+        );
         LogEntry {
             started_at,
             duration_ms: duration.map(|d| d.as_millis()),
@@ -342,7 +397,9 @@ impl Runner<'_> {
     /// version table since the plan was made: re-read it inside the write
     /// transaction and ask for a new plan if it changed.
     async fn verify(&self, sink: &mut Sink<'_>, expected: &[String]) -> Result<(), Error> {
-        let Sink::Live(connection) = sink else { return Ok(()) };
+        let Sink::Live(connection) = sink else {
+            return Ok(());
+        };
         if connection.has_session_lock() {
             return Ok(());
         }

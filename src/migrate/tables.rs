@@ -151,7 +151,9 @@ impl LogEntry<'static> {
             error: None,
             // Kept so the revision can still be reverted when its file is gone.
             downgrade_sql: match direction {
-                Direction::Up => revision.section(Direction::Down, kind).map(|s| s.sql.clone()),
+                Direction::Up => revision
+                    .section(Direction::Down, kind)
+                    .map(|s| s.sql.clone()),
                 Direction::Down => None,
             },
         }

@@ -160,11 +160,25 @@ pub struct ParseError {
 /// assert_eq!(parsed[1].line, 2);
 /// ```
 pub fn parse(sql: &str, before: &Schema) -> Result<Vec<Parsed>, ParseError> {
-    let mut schema = Working::new(before.clone());
+    let mut schema = before.clone();
+    parse_into(sql, &mut schema)
+}
+
+/// Like [`parse`], moving `schema` past the section in place instead of
+/// copying it: a run of many revisions follows one schema from base. On an
+/// error, the statements before the failing one have moved it.
+pub fn parse_into(sql: &str, schema: &mut Schema) -> Result<Vec<Parsed>, ParseError> {
+    let mut working = Working::new(std::mem::take(schema));
+    let result = convert_all(sql, &mut working);
+    *schema = working.schema;
+    result
+}
+
+fn convert_all(sql: &str, schema: &mut Working) -> Result<Vec<Parsed>, ParseError> {
     let statements = split(sql, DialectKind::Postgres).map_err(split_error)?;
     let mut parsed = Vec::with_capacity(statements.len());
     for statement in &statements {
-        let ops = match convert(&statement.sql, &mut schema) {
+        let ops = match convert(&statement.sql, schema) {
             Ok(Outcome::Ops(ops)) => ops,
             Ok(Outcome::Data) => vec![Op::Data(statement.sql.clone())],
             Ok(Outcome::Verbatim(_)) => vec![Op::Raw(statement.sql.clone())],

@@ -23,7 +23,11 @@ fn sql_scripts_need_no_database() {
         return;
     };
     let run = p.run(&["upgrade", "--sql"]).success();
-    assert!(run.stdout.contains("CREATE TABLE users"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("CREATE TABLE \"users\""),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("e4a81f6b7d35"), "{}", run.stdout);
     assert!(!p.db.sqlite_path().exists(), "--sql created the database");
 
@@ -52,7 +56,11 @@ fn sql_scripts_need_no_database() {
         .code(2)
         .stderr_has(&["head:base"]);
     let down = p.run(&["downgrade", "head:base", "--sql"]).success();
-    assert!(down.stdout.contains("DROP TABLE users"), "{}", down.stdout);
+    assert!(
+        down.stdout.contains("DROP TABLE \"users\""),
+        "{}",
+        down.stdout
+    );
     assert!(!p.db.sqlite_path().exists());
 }
 
@@ -152,12 +160,12 @@ fn dry_run(backend: Backend) {
     if backend == Backend::Mysql {
         assert!(run.stderr.contains("cannot roll it back"), "{}", run.stderr);
         for id in &R[..2] {
-            let create = format!("CREATE TABLE t_{id}");
+            let create = format!("CREATE TABLE `t_{id}`");
             assert!(run.stdout.contains(&create), "{}", run.stdout);
         }
     } else {
         for id in &R[..2] {
-            let create = format!("CREATE TABLE t_{id}");
+            let create = format!("CREATE TABLE \"t_{id}\"");
             assert!(run.stderr.contains(&create), "{}", run.stderr);
         }
         assert!(run.stderr.contains("rolled back"), "{}", run.stderr);
