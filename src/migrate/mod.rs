@@ -183,7 +183,7 @@ pub async fn status(
     let stored = if unknown.is_empty() {
         None
     } else {
-        with_stored_copies(graph, &rows, &log, connection.kind()).ok()
+        with_stored_copies(graph, &rows, &log).ok()
     };
     let (applied, pending) = match &stored {
         Some(stored) => {
@@ -320,7 +320,7 @@ async fn locked(
         let stored;
         let graph = match operation {
             Operation::Downgrade(_) if rows.iter().any(|r| graph.node(r).is_none()) => {
-                stored = with_stored_copies(graph, &rows, &log, dialect.kind())?;
+                stored = with_stored_copies(graph, &rows, &log)?;
                 for id in rows.iter().filter(|r| graph.node(r).is_none()) {
                     events(Event::Note(format!(
                         "warning: revision {id} has no file; reverting it runs the downgrade stored in the log when it was applied"
@@ -402,7 +402,6 @@ fn with_stored_copies(
     graph: &RevisionGraph,
     rows: &[String],
     log: &[LogRow],
-    kind: crate::url::DialectKind,
 ) -> Result<RevisionGraph, Error> {
     use crate::revision::file::{Reference, Revision, RevisionId, Section};
     use crate::revision::location::Location;
@@ -429,9 +428,11 @@ fn with_stored_copies(
             name: name.to_owned(),
             location: location.clone(),
         };
+        // Stored as written; parsed again as portable SQL, where anything
+        // retort does not understand still runs as written.
         let section = |direction, sql: &str| Section {
             direction,
-            dialect: Some(kind),
+            dialect: None,
             transaction: true,
             sql: sql.to_owned(),
             line: 1,

@@ -6,15 +6,16 @@ use serde_json::Value;
 use super::{Backend, DbProject, R, per_backend};
 
 /// The example's revisions in apply order, and its head.
-const MERCURY: [&str; 6] = [
+const MERCURY: [&str; 7] = [
     "1f0c9a7e3b21",
     "8d4e2b6a90c3",
     "3a7f5c1d2e94",
     "c62b0e8f4a17",
     "5b9d3e7c1f08",
     "e4a81f6b7d35",
+    "9c2d7e5a1b60",
 ];
-const MERCURY_HEAD: &str = "e4a81f6b7d35";
+const MERCURY_HEAD: &str = "9c2d7e5a1b60";
 const MERCURY_TABLES: [&str; 4] = ["accounts", "sync_state", "transactions", "users"];
 
 fn strings(value: &Value) -> Vec<&str> {
