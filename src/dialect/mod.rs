@@ -12,8 +12,10 @@ mod naming;
 mod postgres;
 pub mod sqlite;
 
+use std::collections::HashMap;
+
 use crate::diff::Op;
-use crate::schema::{Schema, Type};
+use crate::schema::{Schema, Table, Type};
 use crate::url::DialectKind;
 
 /// A statement rendered for one database.
@@ -91,26 +93,26 @@ pub trait Dialect: Send + Sync {
     /// against the schema the ones before it leave. SQLite overrides this to
     /// rebuild a table once for several changes it cannot make in place.
     fn render_all(&self, ops: &[Op], before: &Schema) -> Result<Vec<Rendered>, RenderError> {
-        let mut schema = before.clone();
+        // Each op renders against just the table(s) it touches, kept by name:
+        // a section of a thousand CREATE TABLEs stays linear.
+        let mut tables: HashMap<String, Table> = before.tables.iter().map(|t| (t.name.clone(), t.clone())).collect();
         let mut out = Vec::new();
         for (index, op) in ops.iter().enumerate() {
-            let rendered = |sql: String, verbatim: bool| Rendered {
-                sql,
-                verbatim,
-                op: index,
+            let rendered = |sql: String, verbatim: bool| Rendered { sql, verbatim, op: index };
+            let touched: Vec<&str> = match op {
+                Op::RenameTable { from, to } => vec![from, to],
+                _ => op.table().into_iter().collect(),
             };
+            let mut schema = Schema { tables: touched.iter().filter_map(|name| tables.remove(*name)).collect() };
             match op {
                 Op::Raw(sql) => out.push(rendered(sql.clone(), true)),
                 Op::Data(sql) => out.push(rendered(sql.clone(), false)),
-                _ => out.extend(
-                    self.render(op, &schema)?
-                        .into_iter()
-                        .map(|sql| rendered(sql, false)),
-                ),
+                _ => out.extend(self.render(op, &schema)?.into_iter().map(|sql| rendered(sql, false))),
             }
             // An op the model cannot follow (a raw statement changed the table
             // first) still renders; the database has the last word.
             let _ = op.apply(&mut schema);
+            tables.extend(schema.tables.into_iter().map(|t| (t.name.clone(), t)));
         }
         Ok(out)
     }
