@@ -8,7 +8,7 @@ pub(crate) mod fixtures;
 #[cfg(test)]
 mod live;
 mod mysql;
-mod naming;
+pub(crate) mod naming;
 mod postgres;
 pub mod sqlite;
 

@@ -6,7 +6,10 @@
 //! failures), and [`split::is_transaction_control`] spots the `BEGIN` and
 //! `COMMIT` a user must not write, because retort manages transactions itself.
 //! [`parse`] then reads each statement into schema operations for the
-//! dialect renderers, or keeps it to run verbatim.
+//! dialect renderers, or keeps it to run verbatim. [`write`](mod@write) goes the other
+//! way: operations and schemas out as portable SQL, for the revision files
+//! autogenerate writes and the models `dump` prints.
 
 pub mod parse;
 pub mod split;
+pub mod write;

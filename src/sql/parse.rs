@@ -34,10 +34,12 @@
 //!   `DROP NOT NULL`, `SET DEFAULT …`, `DROP DEFAULT`,
 //!   `ADD GENERATED … AS IDENTITY`, `ADD [CONSTRAINT n] PRIMARY KEY |
 //!   UNIQUE | CHECK | FOREIGN KEY …`, `DROP CONSTRAINT n` (looked up among
-//!   the table's primary key, unique constraints, checks and foreign keys),
-//!   and MySQL's `DROP PRIMARY KEY`, `DROP FOREIGN KEY n`, `DROP INDEX n`,
-//!   which name their target unambiguously and are the only way to drop an
-//!   unnamed primary key.
+//!   the table's primary key, unique constraints, checks and foreign keys:
+//!   by declared name, or for an unnamed constraint by the name the
+//!   renderers create it with, see `dialect::naming` — e.g.
+//!   `orders_pkey`, `orders_user_id_fkey`), and MySQL's `DROP PRIMARY KEY`,
+//!   `DROP FOREIGN KEY n`, `DROP INDEX n`, which name their target
+//!   unambiguously.
 //! - `CREATE [UNIQUE] INDEX [IF NOT EXISTS] n ON t (a, b)` and
 //!   `DROP INDEX [IF EXISTS] n [ON t]`.
 //! - `COMMENT ON TABLE t IS '…'` and `COMMENT ON COLUMN t.c IS '…'`;
@@ -111,6 +113,7 @@ use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 
+use crate::dialect::naming::ConstraintNames;
 use crate::diff::{ApplyError, Op};
 use crate::schema::{
     Action, Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
@@ -1395,32 +1398,43 @@ fn drop_dependents(table: &Table, column: &str) -> Vec<Op> {
     ops
 }
 
-/// `DROP CONSTRAINT name`: whichever of the table's named constraints it is.
+/// `DROP CONSTRAINT name`: whichever of the table's constraints has that
+/// name — its declared one, or for an unnamed constraint the name the
+/// renderers created it with (`dialect::naming`). That name is the only
+/// portable way to drop an unnamed unique, check or foreign key, and
+/// `sql::write` writes such drops with it.
 fn drop_constraint(table: &Table, constraint: &str) -> Result<Op, Why> {
-    let named = |name: &Option<String>| name.as_deref() == Some(constraint);
+    // The declared name where there is one, the conventional one otherwise;
+    // generated names step around declared ones, so at most one matches.
+    let names = ConstraintNames::of(table);
+    let named = |name: &String| name == constraint;
     let table_name = table.name.clone();
-    if let Some(key) = table.primary_key.as_ref().filter(|k| named(&k.name)) {
+    if let Some(key) = table
+        .primary_key
+        .as_ref()
+        .filter(|_| named(&names.primary_key))
+    {
         return Ok(Op::DropPrimaryKey {
             table: table_name,
             key: key.clone(),
         });
     }
-    if let Some(unique) = table.uniques.iter().find(|u| named(&u.name)) {
+    if let Some(i) = names.uniques.iter().position(named) {
         return Ok(Op::DropUnique {
             table: table_name,
-            unique: unique.clone(),
+            unique: table.uniques[i].clone(),
         });
     }
-    if let Some(check) = table.checks.iter().find(|c| named(&c.name)) {
+    if let Some(i) = names.checks.iter().position(named) {
         return Ok(Op::DropCheck {
             table: table_name,
-            check: check.clone(),
+            check: table.checks[i].clone(),
         });
     }
-    if let Some(key) = table.foreign_keys.iter().find(|k| named(&k.name)) {
+    if let Some(i) = names.foreign_keys.iter().position(named) {
         return Ok(Op::DropForeignKey {
             table: table_name,
-            key: key.clone(),
+            key: table.foreign_keys[i].clone(),
         });
     }
     Err(Why::new(format!(
@@ -2310,6 +2324,74 @@ mod tests {
             }
         );
         let sql = "ALTER TABLE t DROP CONSTRAINT nope";
+        assert_eq!(one(sql, &before), Op::Raw(sql.into()));
+    }
+
+    #[test]
+    fn drop_constraint_finds_an_unnamed_constraint_by_its_conventional_name() {
+        // The renderers create unnamed constraints under PostgreSQL's
+        // names (`dialect::naming`); a drop by that name must find them.
+        let before = schema(
+            "CREATE TABLE p (id INT PRIMARY KEY);
+             CREATE TABLE t (
+                a INT PRIMARY KEY, b INT UNIQUE, c INT CHECK (c > 0),
+                CHECK (b > c), CONSTRAINT t_check CHECK (a > 0),
+                FOREIGN KEY (b) REFERENCES p (id)
+             );",
+        );
+        let t = &before.tables[1];
+        let table = || "t".to_string();
+        let cases = [
+            (
+                "t_pkey",
+                Op::DropPrimaryKey {
+                    table: table(),
+                    key: t.primary_key.clone().unwrap(),
+                },
+            ),
+            (
+                "t_b_key",
+                Op::DropUnique {
+                    table: table(),
+                    unique: t.uniques[0].clone(),
+                },
+            ),
+            (
+                "t_c_check",
+                Op::DropCheck {
+                    table: table(),
+                    check: t.checks[0].clone(),
+                },
+            ),
+            // `t_check` is declared, so the unnamed two-column check is
+            // `t_check1`, as PostgreSQL would have named it.
+            (
+                "t_check1",
+                Op::DropCheck {
+                    table: table(),
+                    check: t.checks[1].clone(),
+                },
+            ),
+            (
+                "t_check",
+                Op::DropCheck {
+                    table: table(),
+                    check: t.checks[2].clone(),
+                },
+            ),
+            (
+                "t_b_fkey",
+                Op::DropForeignKey {
+                    table: table(),
+                    key: t.foreign_keys[0].clone(),
+                },
+            ),
+        ];
+        for (name, expected) in cases {
+            let sql = format!("ALTER TABLE t DROP CONSTRAINT {name}");
+            assert_eq!(one(&sql, &before), expected, "{name}");
+        }
+        let sql = "ALTER TABLE p DROP CONSTRAINT t_pkey";
         assert_eq!(one(sql, &before), Op::Raw(sql.into()));
     }
 
