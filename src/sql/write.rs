@@ -75,9 +75,10 @@
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
+use crate::dialect::clauses;
 use crate::dialect::naming;
 use crate::diff::Op;
-use crate::schema::{Action, Column, Default, ForeignKey, Index, Schema, Table, Type};
+use crate::schema::{Column, Default, ForeignKey, Index, Schema, Table, Type};
 
 /// The portable statements of one operation on a database whose schema is
 /// `before`, without trailing `;` — several for a table with comments or
@@ -499,43 +500,6 @@ fn type_name(ty: &Type) -> String {
     ty.to_string()
 }
 
-fn default_value(default: &Default) -> String {
-    match default {
-        Default::Null => "NULL".into(),
-        Default::Bool(true) => "TRUE".into(),
-        Default::Bool(false) => "FALSE".into(),
-        Default::Number(n) => n.clone(),
-        Default::String(s) => literal(s),
-        Default::CurrentTimestamp => "CURRENT_TIMESTAMP".into(),
-        Default::CurrentDate => "CURRENT_DATE".into(),
-        Default::CurrentTime => "CURRENT_TIME".into(),
-        // PostgreSQL's grammar takes only a restricted expression after
-        // DEFAULT (no AND, IN, IS): parenthesised, any expression fits, and
-        // the parser takes the parentheses off again.
-        Default::Expression(sql) => format!("({sql})"),
-    }
-}
-
-/// `FOREIGN KEY (…) REFERENCES t (…) [ON DELETE …] [ON UPDATE …]`.
-fn foreign_key(key: &ForeignKey) -> String {
-    let mut out = format!(
-        "FOREIGN KEY ({}) REFERENCES {}",
-        list(&key.columns),
-        ident(&key.referenced_table)
-    );
-    // No column list references the primary key.
-    if !key.referenced_columns.is_empty() {
-        out.push_str(&format!(" ({})", list(&key.referenced_columns)));
-    }
-    let action = |word: &str, action: Option<Action>| match action {
-        Some(action) => format!(" ON {word} {}", action.as_sql()),
-        None => String::new(),
-    };
-    out.push_str(&action("DELETE", key.on_delete));
-    out.push_str(&action("UPDATE", key.on_update));
-    out
-}
-
 fn add_foreign_key(table: &str, key: &ForeignKey) -> String {
     alter_table(
         table,
@@ -803,10 +767,19 @@ const RESERVED: &[&str] = &[
     "with",
 ];
 
+fn default_value(default: &Default) -> String {
+    clauses::default_value(default, literal, |b| if b { "TRUE" } else { "FALSE" })
+}
+
+fn foreign_key(key: &ForeignKey) -> String {
+    clauses::references(key, |name| ident(name).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dialect::fixtures::fixtures;
+    use crate::schema::Action;
     use crate::schema::{Check, PrimaryKey, Unique};
     use crate::sql::parse::{parse, parse_schema};
 

@@ -50,6 +50,7 @@
 //! dropping the primary key of an `AUTO_INCREMENT` column.
 
 use super::Mysql;
+use crate::dialect::clauses;
 use crate::dialect::naming::{self, ConstraintNames, Kind};
 use crate::dialect::{Dialect, RenderError};
 use crate::diff::Op;
@@ -215,7 +216,7 @@ fn literal(value: &str) -> String {
 
 /// Quoted column names, comma-separated.
 fn list(columns: &[String]) -> String {
-    columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")
+    clauses::names(columns, q)
 }
 
 fn create_table(table: &Table) -> Result<Vec<String>, RenderError> {
@@ -342,28 +343,16 @@ fn indexable(table: Option<&Table>, name: &str, columns: &[String]) -> Result<()
 
 /// `FOREIGN KEY (…) REFERENCES t (…) [ON DELETE …] [ON UPDATE …]`.
 fn foreign_key(table: &str, key: &ForeignKey) -> Result<String, RenderError> {
-    let mut out = format!(
-        "FOREIGN KEY ({}) REFERENCES {}",
-        list(&key.columns),
-        q(&key.referenced_table)
-    );
-    if !key.referenced_columns.is_empty() {
-        out.push_str(&format!(" ({})", list(&key.referenced_columns)));
-    }
     for (word, action) in [("DELETE", key.on_delete), ("UPDATE", key.on_update)] {
-        match action {
-            Some(Action::SetDefault) => {
-                return Err(RenderError::Unsupported(format!(
-                    "MySQL's InnoDB rejects ON {word} SET DEFAULT (foreign key on `{table}` \
-                     referencing `{}`); use SET NULL, CASCADE, RESTRICT or NO ACTION",
-                    key.referenced_table
-                )));
-            }
-            Some(action) => out.push_str(&format!(" ON {word} {}", action.as_sql())),
-            None => {}
+        if action == Some(Action::SetDefault) {
+            return Err(RenderError::Unsupported(format!(
+                "MySQL's InnoDB rejects ON {word} SET DEFAULT (foreign key on `{table}` \
+                 referencing `{}`); use SET NULL, CASCADE, RESTRICT or NO ACTION",
+                key.referenced_table
+            )));
         }
     }
-    Ok(out)
+    Ok(clauses::references(key, q))
 }
 
 fn create_index(table: &str, index: &Index) -> String {

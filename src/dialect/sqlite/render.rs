@@ -65,6 +65,7 @@
 //! SQLite has no comments: table and column comments render as no
 //! statement at all (an empty list), and the caller prints a note.
 
+use crate::dialect::clauses;
 use crate::dialect::{Dialect, RenderError, Rendered, quote_with};
 use crate::diff::Op;
 use crate::schema::{Column, Default, ForeignKey, Index, Schema, Table, Type};
@@ -726,40 +727,22 @@ fn column_definition(column: &Column, rowid_key: Option<Option<&str>>) -> String
     sql
 }
 
-/// A default as `DEFAULT` takes it (<https://www.sqlite.org/lang_createtable.html#the_default_clause>):
-/// SQLite has no boolean literals before 3.23, and any expression must be
-/// parenthesised.
-fn default_value(default: &Default) -> String {
-    match default {
-        Default::Null => "NULL".to_owned(),
-        Default::Bool(value) => Sqlite.bool_literal(*value).to_owned(),
-        Default::Number(number) => number.clone(),
-        Default::String(text) => Sqlite.quote_literal(text),
-        Default::CurrentTimestamp => "CURRENT_TIMESTAMP".to_owned(),
-        Default::CurrentDate => "CURRENT_DATE".to_owned(),
-        Default::CurrentTime => "CURRENT_TIME".to_owned(),
-        Default::Expression(sql) => format!("({sql})"),
-    }
+fn foreign_key(key: &ForeignKey) -> String {
+    format!(
+        "{}{}",
+        constraint(&key.name),
+        clauses::references(key, ident)
+    )
 }
 
-fn foreign_key(key: &ForeignKey) -> String {
-    let mut sql = format!(
-        "{}FOREIGN KEY ({}) REFERENCES {}",
-        constraint(&key.name),
-        idents(&key.columns),
-        ident(&key.referenced_table)
-    );
-    // Without columns the reference is to the parent's primary key.
-    if !key.referenced_columns.is_empty() {
-        sql.push_str(&format!(" ({})", idents(&key.referenced_columns)));
-    }
-    if let Some(action) = key.on_delete {
-        sql.push_str(&format!(" ON DELETE {}", action.as_sql()));
-    }
-    if let Some(action) = key.on_update {
-        sql.push_str(&format!(" ON UPDATE {}", action.as_sql()));
-    }
-    sql
+/// A default as `DEFAULT` takes it (<https://www.sqlite.org/lang_createtable.html#the_default_clause>):
+/// SQLite has no boolean literals before 3.23.
+fn default_value(default: &Default) -> String {
+    clauses::default_value(
+        default,
+        |s| Sqlite.quote_literal(s),
+        |b| Sqlite.bool_literal(b),
+    )
 }
 
 fn create_index(table: &str, index: &Index) -> String {
