@@ -1,7 +1,9 @@
 //! Operations on the schema model: [`Op`], applied to a [`Schema`](crate::schema::Schema)
-//! and reversed exactly. Comparing two schemas into a list of them comes
-//! with autogenerate.
+//! and reversed exactly, and [`diff`], which compares two schemas into the
+//! operations between them (autogenerate's core).
 
+pub mod compare;
 pub mod op;
 
+pub use compare::{Renames, diff};
 pub use op::{ApplyError, Op};

@@ -1,0 +1,574 @@
+//! Comparing two schemas: the operations that turn `from` into `to`,
+//! ordered so each is valid when it runs — foreign keys dropped before the
+//! tables they tie, tables created before the keys that reference them.
+//! Both sides should be normalised by the dialect first, so that spellings
+//! the database does not keep apart compare equal.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diff::Op;
+use crate::schema::{Column, Schema, Table};
+
+/// How [`diff`] treats a dropped and an added thing of the same shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renames {
+    /// Write them as a rename (the user confirms it in the file).
+    Detect,
+    /// Write a drop and an add.
+    Ignore,
+}
+
+/// The operations that turn `from` into `to`.
+pub fn diff(from: &Schema, to: &Schema, renames: Renames) -> Vec<Op> {
+    let mut plan = Plan::default();
+    let old: HashMap<&str, &Table> = from.tables.iter().map(|t| (t.name.as_str(), t)).collect();
+    let new: HashMap<&str, &Table> = to.tables.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut dropped: Vec<&Table> = from
+        .tables
+        .iter()
+        .filter(|t| !new.contains_key(t.name.as_str()))
+        .collect();
+    let mut created: Vec<&Table> = to
+        .tables
+        .iter()
+        .filter(|t| !old.contains_key(t.name.as_str()))
+        .collect();
+
+    // Renamed tables: old name → new name. Keys elsewhere that reference
+    // them follow the rename (as `Op::apply` and the databases do).
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    let mut pairs: Vec<(&Table, &Table)> = Vec::new();
+    if renames == Renames::Detect {
+        dropped.retain(
+            |gone| match created.iter().position(|t| same_shape_table(gone, t)) {
+                Some(j) => {
+                    let target = created.remove(j);
+                    renamed.insert(gone.name.clone(), target.name.clone());
+                    pairs.push((gone, target));
+                    false
+                }
+                None => true,
+            },
+        );
+    }
+    for (gone, target) in &pairs {
+        plan.renames.push(Op::RenameTable {
+            from: gone.name.clone(),
+            to: target.name.clone(),
+        });
+    }
+
+    for table in &dropped {
+        for key in &table.foreign_keys {
+            plan.drop_keys.push(Op::DropForeignKey {
+                table: table.name.clone(),
+                key: key.clone(),
+            });
+        }
+        let mut bare = (*table).clone();
+        bare.foreign_keys.clear();
+        plan.drop_tables.push(Op::DropTable(bare));
+    }
+    let common = from
+        .tables
+        .iter()
+        .filter_map(|t| new.get(t.name.as_str()).map(|n| (t, *n)));
+    for (old_table, new_table) in pairs.into_iter().chain(common) {
+        compare_table(old_table, new_table, &renamed, renames, &mut plan);
+    }
+    for table in order_for_creation(&created) {
+        plan.create_tables.push(table);
+    }
+    plan.into_ops()
+}
+
+/// Operations in the order they can run.
+#[derive(Default)]
+struct Plan {
+    drop_keys: Vec<Op>,
+    drop_constraints: Vec<Op>,
+    drop_tables: Vec<Op>,
+    renames: Vec<Op>,
+    create_tables: Vec<Op>,
+    columns: Vec<Op>,
+    add_constraints: Vec<Op>,
+    add_keys: Vec<Op>,
+}
+
+impl Plan {
+    fn into_ops(self) -> Vec<Op> {
+        [
+            self.drop_keys,
+            self.drop_constraints,
+            self.drop_tables,
+            self.renames,
+            self.create_tables,
+            self.columns,
+            self.add_constraints,
+            self.add_keys,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+/// Drops run before any rename, under the old table name; everything else
+/// after, under the new one.
+fn compare_table(
+    old: &Table,
+    new: &Table,
+    renamed: &HashMap<String, String>,
+    renames: Renames,
+    plan: &mut Plan,
+) {
+    let before = || old.name.clone();
+    let table = || new.name.clone();
+    // An old key still holds the old name of a renamed table it references.
+    let follows = |key: &crate::schema::ForeignKey| {
+        let mut key = key.clone();
+        if let Some(to) = renamed.get(&key.referenced_table) {
+            key.referenced_table = to.clone();
+        }
+        key
+    };
+    let old_keys: Vec<_> = old.foreign_keys.iter().map(follows).collect();
+    for (key, followed) in old.foreign_keys.iter().zip(&old_keys) {
+        if !new.foreign_keys.contains(followed) {
+            plan.drop_keys.push(Op::DropForeignKey {
+                table: before(),
+                key: key.clone(),
+            });
+        }
+    }
+    for index in old.indexes.iter().filter(|i| !new.indexes.contains(i)) {
+        plan.drop_constraints.push(Op::DropIndex {
+            table: before(),
+            index: index.clone(),
+        });
+    }
+    for unique in old.uniques.iter().filter(|u| !new.uniques.contains(u)) {
+        plan.drop_constraints.push(Op::DropUnique {
+            table: before(),
+            unique: unique.clone(),
+        });
+    }
+    for check in old.checks.iter().filter(|c| !new.checks.contains(c)) {
+        plan.drop_constraints.push(Op::DropCheck {
+            table: before(),
+            check: check.clone(),
+        });
+    }
+    if old.primary_key != new.primary_key
+        && let Some(key) = &old.primary_key
+    {
+        plan.drop_constraints.push(Op::DropPrimaryKey {
+            table: before(),
+            key: key.clone(),
+        });
+    }
+
+    let mut gone: Vec<&Column> = old
+        .columns
+        .iter()
+        .filter(|c| new.column(&c.name).is_none())
+        .collect();
+    let mut added: Vec<&Column> = new
+        .columns
+        .iter()
+        .filter(|c| old.column(&c.name).is_none())
+        .collect();
+    if renames == Renames::Detect {
+        let mut i = 0;
+        while i < gone.len() {
+            match added.iter().position(|c| same_shape_column(gone[i], c)) {
+                Some(j) => {
+                    let to = added.remove(j);
+                    plan.columns.push(Op::RenameColumn {
+                        table: table(),
+                        from: gone[i].name.clone(),
+                        to: to.name.clone(),
+                    });
+                    gone.remove(i);
+                }
+                None => i += 1,
+            }
+        }
+    }
+    // Dropped last column first, so the reversed list adds them back in order.
+    for column in gone.into_iter().rev() {
+        plan.columns.push(Op::DropColumn {
+            table: table(),
+            column: column.clone(),
+        });
+    }
+    for column in added {
+        plan.columns.push(Op::AddColumn {
+            table: table(),
+            column: column.clone(),
+        });
+    }
+    for column in &old.columns {
+        if let Some(target) = new.column(&column.name)
+            && target != column
+        {
+            plan.columns.push(Op::AlterColumn {
+                table: table(),
+                from: column.clone(),
+                to: target.clone(),
+            });
+        }
+    }
+    if old.comment != new.comment {
+        plan.columns.push(Op::SetTableComment {
+            table: table(),
+            from: old.comment.clone(),
+            to: new.comment.clone(),
+        });
+    }
+
+    if old.primary_key != new.primary_key
+        && let Some(key) = &new.primary_key
+    {
+        plan.add_constraints.push(Op::AddPrimaryKey {
+            table: table(),
+            key: key.clone(),
+        });
+    }
+    for unique in new.uniques.iter().filter(|u| !old.uniques.contains(u)) {
+        plan.add_constraints.push(Op::AddUnique {
+            table: table(),
+            unique: unique.clone(),
+        });
+    }
+    for check in new.checks.iter().filter(|c| !old.checks.contains(c)) {
+        plan.add_constraints.push(Op::AddCheck {
+            table: table(),
+            check: check.clone(),
+        });
+    }
+    for index in new.indexes.iter().filter(|i| !old.indexes.contains(i)) {
+        plan.add_constraints.push(Op::CreateIndex {
+            table: table(),
+            index: index.clone(),
+        });
+    }
+    for key in new.foreign_keys.iter().filter(|k| !old_keys.contains(k)) {
+        plan.add_keys.push(Op::AddForeignKey {
+            table: table(),
+            key: key.clone(),
+        });
+    }
+}
+
+/// Tables to create, referenced ones first. Keys that point at a table
+/// created later (or round a cycle) are added after every table exists.
+fn order_for_creation(created: &[&Table]) -> Vec<Op> {
+    let names: HashSet<&str> = created.iter().map(|t| t.name.as_str()).collect();
+    let mut done: HashSet<&str> = HashSet::new();
+    let mut ops = Vec::new();
+    let mut later = Vec::new();
+    let mut remaining: Vec<&Table> = created.to_vec();
+    while !remaining.is_empty() {
+        let ready = remaining.iter().position(|t| {
+            t.foreign_keys.iter().all(|k| {
+                k.referenced_table == t.name
+                    || !names.contains(k.referenced_table.as_str())
+                    || done.contains(k.referenced_table.as_str())
+            })
+        });
+        // In a cycle, take the first table and add its forward keys later.
+        let table = remaining.remove(ready.unwrap_or(0));
+        let mut create = table.clone();
+        if ready.is_none() {
+            let (keep, defer): (Vec<_>, Vec<_>) =
+                table.foreign_keys.iter().cloned().partition(|k| {
+                    k.referenced_table == table.name
+                        || !names.contains(k.referenced_table.as_str())
+                        || done.contains(k.referenced_table.as_str())
+                });
+            create.foreign_keys = keep;
+            later.extend(defer.into_iter().map(|key| Op::AddForeignKey {
+                table: table.name.clone(),
+                key,
+            }));
+        }
+        done.insert(table.name.as_str());
+        ops.push(Op::CreateTable(create));
+    }
+    ops.extend(later);
+    ops
+}
+
+/// Same columns (names, types, constraints) under another table name.
+fn same_shape_table(a: &Table, b: &Table) -> bool {
+    a.columns == b.columns && a.primary_key == b.primary_key && !a.columns.is_empty()
+}
+
+/// Same definition under another column name.
+fn same_shape_column(a: &Column, b: &Column) -> bool {
+    Column {
+        name: b.name.clone(),
+        ..a.clone()
+    } == *b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{ForeignKey, Index, PrimaryKey, Type};
+
+    fn column(name: &str, ty: Type) -> Column {
+        Column::new(name, ty)
+    }
+
+    fn table(name: &str, columns: &[(&str, Type)]) -> Table {
+        let mut table = Table::new(name);
+        table.columns = columns.iter().map(|(n, t)| column(n, t.clone())).collect();
+        table.columns[0].nullable = false;
+        table.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec![columns[0].0.to_owned()],
+        });
+        table
+    }
+
+    fn fk(column: &str, to: &str) -> ForeignKey {
+        ForeignKey {
+            name: None,
+            columns: vec![column.into()],
+            referenced_table: to.into(),
+            referenced_columns: vec!["id".into()],
+            on_delete: None,
+            on_update: None,
+        }
+    }
+
+    fn apply(ops: &[Op], schema: &Schema) -> Schema {
+        let mut schema = schema.clone();
+        for op in ops {
+            op.apply(&mut schema)
+                .unwrap_or_else(|e| panic!("{op:?}: {e}"));
+        }
+        schema
+    }
+
+    /// Order is not compared: tables, keys, and columns (an added column
+    /// goes last in every database, as Alembic also accepts).
+    fn sorted(mut schema: Schema) -> Schema {
+        schema.tables.sort_by(|a, b| a.name.cmp(&b.name));
+        for table in &mut schema.tables {
+            table.columns.sort_by(|a, b| a.name.cmp(&b.name));
+            table
+                .foreign_keys
+                .sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        }
+        schema
+    }
+
+    /// Applying the diff reaches the target, and its reverse comes back.
+    fn round_trip(from: &Schema, to: &Schema, renames: Renames) -> Vec<Op> {
+        let ops = diff(from, to, renames);
+        assert_eq!(sorted(apply(&ops, from)), sorted(to.clone()), "{ops:#?}");
+        let back: Vec<Op> = ops.iter().rev().map(|op| op.reverse().unwrap()).collect();
+        assert_eq!(sorted(apply(&back, to)), sorted(from.clone()), "{back:#?}");
+        ops
+    }
+
+    #[test]
+    fn identical_schemas_need_nothing() {
+        let schema = Schema {
+            tables: vec![table("users", &[("id", Type::Integer)])],
+        };
+        assert!(diff(&schema, &schema, Renames::Detect).is_empty());
+    }
+
+    #[test]
+    fn referenced_tables_are_created_first_and_dropped_last() {
+        let users = table("users", &[("id", Type::Integer)]);
+        let mut accounts = table(
+            "accounts",
+            &[("id", Type::Integer), ("user_id", Type::Integer)],
+        );
+        accounts.foreign_keys.push(fk("user_id", "users"));
+        let empty = Schema::default();
+        let full = Schema {
+            tables: vec![accounts.clone(), users.clone()],
+        };
+        let ops = round_trip(&empty, &full, Renames::Detect);
+        assert!(
+            matches!(&ops[0], Op::CreateTable(t) if t.name == "users"),
+            "{ops:#?}"
+        );
+        let ops = round_trip(&full, &empty, Renames::Detect);
+        assert!(
+            matches!(&ops[0], Op::DropForeignKey { table, .. } if table == "accounts"),
+            "{ops:#?}"
+        );
+    }
+
+    #[test]
+    fn a_cycle_of_keys_is_closed_after_the_tables() {
+        let mut a = table("a", &[("id", Type::Integer), ("b_id", Type::Integer)]);
+        let mut b = table("b", &[("id", Type::Integer), ("a_id", Type::Integer)]);
+        a.foreign_keys.push(fk("b_id", "b"));
+        b.foreign_keys.push(fk("a_id", "a"));
+        let ops = round_trip(
+            &Schema::default(),
+            &Schema { tables: vec![a, b] },
+            Renames::Detect,
+        );
+        assert!(
+            matches!(ops.last(), Some(Op::AddForeignKey { .. })),
+            "{ops:#?}"
+        );
+    }
+
+    #[test]
+    fn column_changes() {
+        let before = table(
+            "t",
+            &[
+                ("id", Type::Integer),
+                ("name", Type::Varchar(Some(50))),
+                ("old", Type::Text),
+            ],
+        );
+        let mut after = table(
+            "t",
+            &[
+                ("id", Type::Integer),
+                ("name", Type::Varchar(Some(100))),
+                ("new", Type::Date),
+            ],
+        );
+        after.columns[1].nullable = false;
+        after.comment = Some("things".into());
+        after.indexes.push(Index {
+            name: "ix_t_name".into(),
+            columns: vec!["name".into()],
+            unique: false,
+        });
+        let ops = round_trip(
+            &Schema {
+                tables: vec![before],
+            },
+            &Schema {
+                tables: vec![after],
+            },
+            Renames::Detect,
+        );
+        let kinds: Vec<&str> = ops
+            .iter()
+            .map(|op| match op {
+                Op::DropColumn { .. } => "drop",
+                Op::AddColumn { .. } => "add",
+                Op::AlterColumn { .. } => "alter",
+                Op::SetTableComment { .. } => "comment",
+                Op::CreateIndex { .. } => "index",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds, ["drop", "add", "alter", "comment", "index"]);
+    }
+
+    #[test]
+    fn same_shape_is_a_rename_unless_asked_not_to() {
+        let before = table("t", &[("id", Type::Integer), ("title", Type::Text)]);
+        let after = table("t", &[("id", Type::Integer), ("name", Type::Text)]);
+        let from = Schema {
+            tables: vec![before],
+        };
+        let to = Schema {
+            tables: vec![after],
+        };
+        let ops = round_trip(&from, &to, Renames::Detect);
+        assert!(
+            matches!(&ops[..], [Op::RenameColumn { from, to, .. }] if from == "title" && to == "name")
+        );
+        let ops = round_trip(&from, &to, Renames::Ignore);
+        assert_eq!(ops.len(), 2);
+
+        let renamed = Schema {
+            tables: vec![table(
+                "people",
+                &[("id", Type::Integer), ("title", Type::Text)],
+            )],
+        };
+        let ops = round_trip(&from, &renamed, Renames::Detect);
+        assert!(matches!(&ops[..], [Op::RenameTable { .. }]), "{ops:#?}");
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn types() -> impl Strategy<Value = Type> {
+            prop_oneof![
+                Just(Type::Integer),
+                Just(Type::Text),
+                Just(Type::Boolean),
+                (1u32..300).prop_map(|n| Type::Varchar(Some(n))),
+            ]
+        }
+
+        fn schemas() -> impl Strategy<Value = Schema> {
+            prop::collection::vec(
+                (
+                    0usize..6,
+                    prop::collection::vec((0usize..5, types(), any::<bool>()), 0..5),
+                    any::<bool>(),
+                ),
+                0..5,
+            )
+            .prop_map(|tables| {
+                let mut seen = HashSet::new();
+                let mut schema = Schema::default();
+                for (n, columns, commented) in tables {
+                    if !seen.insert(n) {
+                        continue;
+                    }
+                    let mut table = Table::new(format!("t{n}"));
+                    table.columns.push(Column {
+                        nullable: false,
+                        ..column("id", Type::Integer)
+                    });
+                    table.primary_key = Some(PrimaryKey {
+                        name: None,
+                        columns: vec!["id".into()],
+                    });
+                    let mut names = HashSet::new();
+                    for (c, ty, nullable) in columns {
+                        if names.insert(c) {
+                            table.columns.push(Column {
+                                nullable,
+                                ..column(&format!("c{c}"), ty)
+                            });
+                        }
+                    }
+                    if commented {
+                        table.comment = Some(format!("table {n}"));
+                    }
+                    schema.tables.push(table);
+                }
+                // Each table after the first may reference the first.
+                let first = schema.tables.first().map(|t| t.name.clone());
+                if let Some(first) = first {
+                    for table in schema.tables.iter_mut().skip(1) {
+                        table.columns.push(column("parent_id", Type::Integer));
+                        table.foreign_keys.push(fk("parent_id", &first));
+                    }
+                }
+                schema
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn diff_reaches_the_target_and_reverses(from in schemas(), to in schemas()) {
+                round_trip(&from, &to, Renames::Ignore);
+                round_trip(&from, &to, Renames::Detect);
+            }
+        }
+    }
+}
