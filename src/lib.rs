@@ -9,6 +9,7 @@ pub mod config;
 pub mod dialect;
 pub mod diff;
 pub mod migrate;
+pub mod models;
 pub mod revision;
 pub mod schema;
 pub mod sql;

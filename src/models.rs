@@ -1,0 +1,270 @@
+//! The declared schema: `models` in `retort.toml` lists its sources — a
+//! directory or file of portable SQL DDL, or `cmd:<command>` whose stdout is
+//! DDL (so an ORM such as SQLAlchemy can describe the schema). Each source
+//! parses into a [`Schema`]; when several are listed they must declare the
+//! same one, and every table that differs is reported.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::schema::Schema;
+use crate::sql::parse::parse_schema;
+
+/// Why the models could not be read, or disagree.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read model source {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+        help: Option<String>,
+    },
+    #[error("model command `{command}` failed: {message}")]
+    Command { command: String, message: String },
+    #[error("the model sources disagree:\n{}", differences.join("\n"))]
+    Disagree { differences: Vec<String> },
+    #[error("no model sources are configured")]
+    None,
+}
+
+/// One configured source, resolved against the project directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A `.sql` file, or a directory whose `.sql` files (recursively, in
+    /// name order) are read as one.
+    Path(PathBuf),
+    /// A shell command run in the project directory; its stdout is DDL.
+    Command(String),
+}
+
+impl Source {
+    /// Reads `models` entries as written in `retort.toml`.
+    pub fn from_config(entry: &str, root: &Path) -> Source {
+        match entry.strip_prefix("cmd:") {
+            Some(command) => Source::Command(command.trim().to_owned()),
+            None => Source::Path(root.join(entry)),
+        }
+    }
+
+    /// How the source is named in messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Path(path) => path.display().to_string(),
+            Source::Command(command) => format!("cmd:{command}"),
+        }
+    }
+
+    /// The schema this source declares.
+    pub fn load(&self, root: &Path) -> Result<Schema, Error> {
+        match self {
+            Source::Path(path) => {
+                let mut files = Vec::new();
+                collect_sql(path, &mut files)?;
+                let mut text = String::new();
+                // Each file's lines are kept apart so an error names its file.
+                let mut starts = Vec::new();
+                for file in &files {
+                    let content = std::fs::read_to_string(file).map_err(|source| Error::Io {
+                        path: file.clone(),
+                        source,
+                    })?;
+                    starts.push((text.lines().count(), file.clone()));
+                    text.push_str(&content);
+                    if !text.ends_with('\n') {
+                        text.push('\n');
+                    }
+                }
+                parse_schema(&text).map_err(|e| {
+                    let (start, file) = starts
+                        .iter()
+                        .rev()
+                        .find(|(start, _)| *start < e.line)
+                        .cloned()
+                        .unwrap_or((0, path.clone()));
+                    Error::Parse {
+                        path: file,
+                        line: e.line - start,
+                        column: e.column,
+                        message: e.message,
+                        help: e.help,
+                    }
+                })
+            }
+            Source::Command(command) => {
+                let output = Command::new("sh")
+                    .arg("-c")
+                    .arg(command)
+                    .current_dir(root)
+                    .output()
+                    .map_err(|e| Error::Command {
+                        command: command.clone(),
+                        message: e.to_string(),
+                    })?;
+                if !output.status.success() {
+                    return Err(Error::Command {
+                        command: command.clone(),
+                        message: format!(
+                            "{}: {}",
+                            output.status,
+                            String::from_utf8_lossy(&output.stderr).trim()
+                        ),
+                    });
+                }
+                let text = String::from_utf8_lossy(&output.stdout);
+                parse_schema(&text).map_err(|e| Error::Parse {
+                    path: PathBuf::from(format!("<stdout of `{command}`>")),
+                    line: e.line,
+                    column: e.column,
+                    message: e.message,
+                    help: e.help,
+                })
+            }
+        }
+    }
+}
+
+fn collect_sql(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    if path.is_file() {
+        files.push(path.to_owned());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            collect_sql(&entry, files)?;
+        } else if entry.extension().is_some_and(|e| e == "sql") {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// The schema every source declares; an error lists, table by table, where
+/// the sources differ.
+pub fn load(sources: &[Source], root: &Path) -> Result<Schema, Error> {
+    let mut loaded = Vec::with_capacity(sources.len());
+    for source in sources {
+        loaded.push((source, source.load(root)?));
+    }
+    let Some((first_source, first)) = loaded.first() else {
+        return Err(Error::None);
+    };
+    let mut differences = Vec::new();
+    for (source, schema) in &loaded[1..] {
+        for difference in compare(first, schema) {
+            differences.push(format!(
+                "  {} vs {}: {difference}",
+                first_source.describe(),
+                source.describe()
+            ));
+        }
+    }
+    if differences.is_empty() {
+        Ok(first.clone())
+    } else {
+        Err(Error::Disagree { differences })
+    }
+}
+
+/// Table by table, how `b` differs from `a`.
+fn compare(a: &Schema, b: &Schema) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in &a.tables {
+        match b.table(&table.name) {
+            None => out.push(format!("table `{}` is only in the first", table.name)),
+            Some(other) if other != table => out.push(format!("table `{}` differs", table.name)),
+            Some(_) => {}
+        }
+    }
+    for table in b.tables.iter().filter(|t| a.table(&t.name).is_none()) {
+        out.push(format!("table `{}` is only in the second", table.name));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_reads_as_one_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("billing")).unwrap();
+        std::fs::write(
+            dir.path().join("a_users.sql"),
+            "CREATE TABLE users (id INTEGER PRIMARY KEY);\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("billing/accounts.sql"),
+            "CREATE TABLE accounts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id));\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
+        let schema = load(&[Source::Path(dir.path().to_owned())], dir.path()).unwrap();
+        let names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["users", "accounts"]);
+    }
+
+    #[test]
+    fn errors_name_the_file_and_its_own_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.sql"), "CREATE TABLE a (id INTEGER);\n").unwrap();
+        std::fs::write(
+            dir.path().join("b.sql"),
+            "\nCREATE TABLE b (id INTEGER AUTO_INCREMENT);\n",
+        )
+        .unwrap();
+        let error = load(&[Source::Path(dir.path().to_owned())], dir.path()).unwrap_err();
+        match error {
+            Error::Parse { path, line, .. } => {
+                assert!(path.ends_with("b.sql"), "{path:?}");
+                assert_eq!(line, 2);
+            }
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn a_command_feeds_ddl_and_sources_must_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("schema.sql"),
+            "CREATE TABLE t (id INTEGER);\n",
+        )
+        .unwrap();
+        let file = Source::from_config("schema.sql", dir.path());
+        let same = Source::from_config("cmd: echo 'CREATE TABLE t (id INTEGER);'", dir.path());
+        assert!(load(&[file.clone(), same], dir.path()).is_ok());
+        let other = Source::from_config(
+            "cmd:echo 'CREATE TABLE t (id BIGINT); CREATE TABLE u (id INTEGER);'",
+            dir.path(),
+        );
+        let error = load(&[file, other], dir.path()).unwrap_err().to_string();
+        assert!(
+            error.contains("table `t` differs")
+                && error.contains("table `u` is only in the second"),
+            "{error}"
+        );
+        let failing = Source::from_config("cmd:exit 3", dir.path());
+        assert!(matches!(
+            failing.load(dir.path()),
+            Err(Error::Command { .. })
+        ));
+    }
+}
