@@ -89,6 +89,8 @@ CREATE TABLE everything (
     opens TIME DEFAULT '09:00:00',
     seen TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
     seen_tz TIMESTAMP WITH TIME ZONE,
+    since TIMESTAMP DEFAULT '2020-01-01 00:00:00',
+    scaled DOUBLE PRECISION DEFAULT 1e3,
     payload BLOB,
     doc JSON DEFAULT '{}',
     uid UUID,
@@ -212,6 +214,13 @@ fn assert_same(kind: DialectKind, introspected: &Schema, expected: &Schema) {
     let names = |s: &Schema| s.tables.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
     assert_eq!(names(introspected), names(expected), "{kind:?}: tables");
     for (got, want) in introspected.tables.iter().zip(&expected.tables) {
+        for (column, expected) in got.columns.iter().zip(&want.columns) {
+            assert_eq!(
+                column, expected,
+                "{kind:?}: column {}.{}",
+                want.name, expected.name
+            );
+        }
         assert_eq!(got, want, "{kind:?}: table {}", want.name);
     }
     assert_eq!(introspected, expected);

@@ -147,8 +147,10 @@ pub(crate) async fn introspect(
         let extra = extra.to_lowercase();
         let default = match default {
             None => None,
-            Some(text) if mariadb || extra.contains("default_generated") => {
-                default_from_text(&text, Source::Mysql)
+            Some(text) if mariadb => default_from_text(&text, Source::Mysql),
+            // MySQL 8 shows an expression's quotes escaped: `_utf8mb4\'x\'`.
+            Some(text) if extra.contains("default_generated") => {
+                default_from_text(&text.replace("\\'", "'"), Source::Mysql)
             }
             // MySQL 8 reports a literal default without its quotes.
             Some(text) if is_numeric(&ty) => Some(Default::Number(text)),
@@ -349,6 +351,24 @@ fn is_numeric(ty: &Type) -> bool {
     )
 }
 
+/// `2020-01-01 00:00:00` as `2020-01-01 00:00:00.000000`, as a
+/// `DATETIME(6)` default reads back; other text as it is.
+fn with_microseconds(text: String) -> String {
+    let Some((date, time)) = text.split_once(' ') else {
+        return text;
+    };
+    let (seconds, fraction) = time.split_once('.').unwrap_or((time, ""));
+    let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
+    let shape = date.len() == 10 && seconds.len() == 8 && fraction.len() <= 6;
+    if !shape
+        || !digits(fraction, fraction.len())
+        || !date.chars().all(|c| c.is_ascii_digit() || c == '-')
+    {
+        return text;
+    }
+    format!("{date} {seconds}.{fraction:0<6}")
+}
+
 /// `REFERENTIAL_CONSTRAINTS.UPDATE_RULE`/`DELETE_RULE`.
 fn action(rule: &str) -> Option<Action> {
     match rule {
@@ -369,7 +389,9 @@ fn action(rule: &str) -> Option<Action> {
 ///   is `CHAR(36)`, VARCHAR without length is TEXT, CHAR without length
 ///   `CHAR(1)`, NUMERIC without precision `NUMERIC(10, 0)` and with no
 ///   scale `NUMERIC(p, 0)`;
-/// - number defaults of a `NUMERIC(p, s)` column written with `s` decimals;
+/// - defaults as MySQL prints them: numbers of a `NUMERIC(p, s)` column with
+///   `s` decimals, of a `REAL`/`DOUBLE PRECISION` column in their shortest
+///   form (`1e3` is `1000`), timestamps with six decimals;
 /// - foreign-key actions `NO ACTION` and `RESTRICT` are none;
 /// - comments: none is the empty one; primary-key columns are NOT NULL;
 /// - then the steps shared by every dialect ([`finish`]).
@@ -403,12 +425,23 @@ pub(crate) fn normalize(schema: &mut Schema) {
                 },
                 ty => ty,
             };
-            if let (Type::Numeric { scale: Some(s), .. }, Some(Default::Number(n))) =
-                (&column.ty, &column.default)
-                && let Some(scaled) = with_scale(n, *s)
-            {
-                column.default = Some(Default::Number(scaled));
-            }
+            column.default = match (&column.ty, column.default.take()) {
+                (Type::Numeric { scale: Some(s), .. }, Some(Default::Number(n))) => {
+                    Some(Default::Number(with_scale(&n, *s).unwrap_or(n)))
+                }
+                // `1e3` reads back as `1000`, `2.50` as `2.5`.
+                (Type::Real | Type::Double, Some(Default::Number(n))) => {
+                    Some(Default::Number(match n.parse::<f64>() {
+                        Ok(value) if value.is_finite() => value.to_string(),
+                        _ => n,
+                    }))
+                }
+                // A DATETIME(6) default reads back with its six decimals.
+                (Type::Timestamp, Some(Default::String(text))) => {
+                    Some(Default::String(with_microseconds(text)))
+                }
+                (_, default) => default,
+            };
             if key.contains(&column.name) {
                 column.nullable = false;
             }

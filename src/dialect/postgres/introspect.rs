@@ -40,7 +40,7 @@ use sqlx::{AssertSqlSafe, Row};
 use crate::dialect::catalog::{Source, declared_type, default_from_text};
 use crate::dialect::normalize::{PrimaryKeyName, finish, name_constraints};
 use crate::schema::{
-    Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
+    Action, Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
 };
 
 const TABLES: &str = "\
@@ -234,6 +234,7 @@ fn action(code: &str) -> Option<Action> {
 ///   (`<table>_pkey`, `<table>_<cols>_key`, `…_fkey`, `…_check`);
 /// - `NUMERIC(p)` is `NUMERIC(p, 0)`, `CHAR` is `CHAR(1)`;
 /// - primary-key columns are NOT NULL;
+/// - a number default in exponent form is written out (`1e3` is `1000`);
 /// - then the steps shared by every dialect ([`finish`]).
 pub(crate) fn normalize(schema: &mut Schema) {
     for table in &mut schema.tables {
@@ -257,6 +258,14 @@ pub(crate) fn normalize(schema: &mut Schema) {
             };
             if key.contains(&column.name) {
                 column.nullable = false;
+            }
+            // PostgreSQL reads `1e3` as the numeric `1000` and keeps that.
+            if let Some(Default::Number(n)) = &mut column.default
+                && n.contains(['e', 'E'])
+                && let Ok(value) = n.parse::<f64>()
+                && value.is_finite()
+            {
+                *n = value.to_string();
             }
         }
     }

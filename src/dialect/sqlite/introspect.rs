@@ -95,6 +95,8 @@ pub(crate) async fn introspect(
 
     // (position in the key, column) per table.
     let mut keys: Vec<Vec<(i64, String)>> = vec![Vec::new(); tables.len()];
+    // Columns declared exactly `INTEGER`, which alone can alias the rowid.
+    let mut integer: Vec<Vec<String>> = vec![Vec::new(); tables.len()];
     for row in fetch(COLUMNS).fetch_all(&mut *conn).await? {
         let Some(&index) = at.get(&row.try_get::<String, _>(0)?) else {
             continue;
@@ -105,6 +107,9 @@ pub(crate) async fn introspect(
         let position: i64 = row.try_get(5)?;
         if position > 0 {
             keys[index].push((position, name.clone()));
+        }
+        if type_text.eq_ignore_ascii_case("INTEGER") {
+            integer[index].push(name.clone());
         }
         tables[index].columns.push(Column {
             name,
@@ -123,8 +128,8 @@ pub(crate) async fn introspect(
         let table = &mut tables[index];
         let columns: Vec<String> = key.into_iter().map(|(_, c)| c).collect();
         if let [only] = columns.as_slice()
+            && integer[index].contains(only)
             && let Some(column) = table.columns.iter_mut().find(|c| c.name == *only)
-            && column.ty == Type::Integer
         {
             column.identity = true;
             column.nullable = false;
