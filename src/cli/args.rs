@@ -98,6 +98,16 @@ pub enum Command {
     /// A new, empty revision on the current head.
     #[command(visible_alias = "revision")]
     Create(CreateArgs),
+    /// Exit 1 and list the operations when the models and the database differ.
+    Check {
+        /// Write a dropped and an added column of the same shape as such, not as a rename.
+        #[arg(long = "no-renames")]
+        no_renames: bool,
+    },
+    /// The live schema as portable SQL DDL (to start `models/` from an existing database).
+    Dump,
+    /// A revision holding the difference between the models and the database.
+    Autogenerate(AutogenerateArgs),
     /// A revision that merges several heads into one.
     Merge {
         /// The revisions to merge, or `heads`.
@@ -113,6 +123,24 @@ pub enum Command {
         #[arg(long = "rev-id", value_name = "ID")]
         rev_id: Option<String>,
     },
+}
+
+/// `autogenerate` (and `revision --autogenerate`).
+#[derive(Debug, Args)]
+pub struct AutogenerateArgs {
+    /// The message of the new revision.
+    #[arg(short, long)]
+    pub message: String,
+    /// Write a dropped and an added column (or table) of the same shape as
+    /// a drop and an add, not as a rename.
+    #[arg(long = "no-renames")]
+    pub no_renames: bool,
+    /// Write the revision even when nothing differs.
+    #[arg(long)]
+    pub empty: bool,
+    /// Use this id instead of a random one.
+    #[arg(long = "rev-id", value_name = "ID")]
+    pub rev_id: Option<String>,
 }
 
 /// `create` / `revision`.
@@ -136,6 +164,12 @@ pub struct CreateArgs {
     /// Use this id instead of a random one.
     #[arg(long = "rev-id", value_name = "ID")]
     pub rev_id: Option<String>,
+    /// Compare the models with the database, as `retort autogenerate` does.
+    #[arg(long)]
+    pub autogenerate: bool,
+    /// With `--autogenerate`: no rename detection.
+    #[arg(long = "no-renames", requires = "autogenerate")]
+    pub no_renames: bool,
 }
 
 /// The revision argument, positional (Alembic) or `-r` (the seed's helper).

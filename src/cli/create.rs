@@ -25,24 +25,7 @@ pub fn create(context: &Context, args: CreateArgs) -> Result<u8, CliError> {
         RevisionGraph::build(Vec::new())?
     };
     let parents = match &args.head {
-        None => match graph.heads() {
-            [] => Vec::new(),
-            [head] => vec![*head],
-            heads => {
-                return Err(CliError::usage(
-                    format!(
-                        "there are {} heads ({}); a new revision would start yet another",
-                        heads.len(),
-                        graph.names(heads).join(", ")
-                    ),
-                    Some(
-                        "choose one with `--head REV` (e.g. `--head LABEL@head`), or merge them first: \
-                         `retort merge heads -m \"merge heads\"`"
-                            .to_owned(),
-                    ),
-                ));
-            }
-        },
+        None => single_head(&graph)?,
         Some(text) => {
             match graph.resolve_fixed(&text.parse::<Target>()?)? {
                 Resolved::Base => Vec::new(),
@@ -159,6 +142,48 @@ pub fn merge(
     write_revision(context, &config, &graph, &new)
 }
 
+/// The one head a new revision builds on (none in an empty project); with
+/// several, an error: a new revision would silently start another.
+fn single_head(graph: &RevisionGraph) -> Result<Vec<Node>, CliError> {
+    match graph.heads() {
+        [] => Ok(Vec::new()),
+        [head] => Ok(vec![*head]),
+        heads => Err(CliError::usage(
+            format!(
+                "there are {} heads ({}); a new revision would start yet another",
+                heads.len(),
+                graph.names(heads).join(", ")
+            ),
+            Some(
+                "choose one with `--head REV` (e.g. `--head LABEL@head`), or merge them first: \
+                 `retort merge heads -m \"merge heads\"`"
+                    .to_owned(),
+            ),
+        )),
+    }
+}
+
+/// An empty revision on the single head, for autogenerate to fill.
+pub(crate) fn new_revision_on_head(
+    graph: &RevisionGraph,
+    message: String,
+    rev_id: Option<&str>,
+) -> Result<NewRevision, CliError> {
+    Ok(NewRevision {
+        id: new_id(graph, rev_id)?,
+        down_revisions: single_head(graph)?
+            .iter()
+            .map(|&p| graph.revision(p).id.clone())
+            .collect(),
+        message,
+        create_date: jiff::Timestamp::now(),
+        branch_labels: Vec::new(),
+        depends_on: Vec::new(),
+        upgrade_sql: String::new(),
+        downgrade_sql: String::new(),
+    })
+}
+
 fn new_id(graph: &RevisionGraph, wanted: Option<&str>) -> Result<RevisionId, CliError> {
     let id = match wanted {
         Some(text) => text
@@ -195,7 +220,7 @@ fn label(graph: &RevisionGraph, label: Option<String>) -> Result<Vec<String>, Cl
     Ok(vec![label])
 }
 
-fn write_revision(
+pub(crate) fn write_revision(
     context: &Context,
     config: &Config,
     graph: &RevisionGraph,

@@ -22,7 +22,7 @@ use crate::cli::args::{MigrateArgs, OfflineArgs, RevArgs};
 use crate::cli::error::CliError;
 use crate::cli::output::revision_short;
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -40,7 +40,7 @@ impl Context {
     }
 
     /// Names the database on stderr, then connects.
-    async fn connect(
+    pub(crate) async fn connect(
         &self,
         url: &ResolvedUrl,
         config: Option<&Config>,

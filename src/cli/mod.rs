@@ -9,6 +9,7 @@ pub mod error;
 mod init;
 mod inspect;
 pub mod output;
+mod schema;
 
 use std::path::PathBuf;
 
@@ -75,7 +76,19 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Branches => inspect::branches(&context),
         Command::Show { rev } => inspect::show(&context, &rev),
         Command::History { range, graph } => inspect::history(&context, range.as_deref(), graph),
+        Command::Create(args) if args.autogenerate => schema::autogenerate(
+            &context,
+            args::AutogenerateArgs {
+                message: args.message,
+                no_renames: args.no_renames,
+                empty: false,
+                rev_id: args.rev_id,
+            },
+        ),
         Command::Create(args) => create::create(&context, args),
+        Command::Autogenerate(args) => schema::autogenerate(&context, args),
+        Command::Check { no_renames } => schema::check(&context, no_renames),
+        Command::Dump => schema::dump(&context),
         Command::Merge {
             revs,
             message,

@@ -89,6 +89,42 @@ pub enum Op {
 pub struct ApplyError(pub String);
 
 impl Op {
+    /// The operation's name in `check --format json` (`add_column` …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Op::CreateTable(_) => "create_table",
+            Op::DropTable(_) => "drop_table",
+            Op::RenameTable { .. } => "rename_table",
+            Op::AddColumn { .. } => "add_column",
+            Op::DropColumn { .. } => "drop_column",
+            Op::RenameColumn { .. } => "rename_column",
+            Op::AlterColumn { .. } => "alter_column",
+            Op::AddPrimaryKey { .. } => "add_primary_key",
+            Op::DropPrimaryKey { .. } => "drop_primary_key",
+            Op::AddUnique { .. } => "add_unique",
+            Op::DropUnique { .. } => "drop_unique",
+            Op::AddCheck { .. } => "add_check",
+            Op::DropCheck { .. } => "drop_check",
+            Op::AddForeignKey { .. } => "add_foreign_key",
+            Op::DropForeignKey { .. } => "drop_foreign_key",
+            Op::CreateIndex { .. } => "create_index",
+            Op::DropIndex { .. } => "drop_index",
+            Op::SetTableComment { .. } => "set_table_comment",
+            Op::Data(_) => "data",
+            Op::Raw(_) => "raw",
+        }
+    }
+
+    /// True for a change that loses data: dropping a table or a column, or
+    /// narrowing a column's type.
+    pub fn is_destructive(&self) -> bool {
+        match self {
+            Op::DropTable(_) | Op::DropColumn { .. } => true,
+            Op::AlterColumn { from, to, .. } => narrows(&from.ty, &to.ty),
+            _ => false,
+        }
+    }
+
     /// The table the operation changes, if it changes one.
     pub fn table(&self) -> Option<&str> {
         match self {
@@ -293,6 +329,36 @@ impl Op {
             Op::Data(_) | Op::Raw(_) => {}
         }
         Ok(())
+    }
+}
+
+/// True when `to` cannot hold every value of `from`.
+fn narrows(from: &crate::schema::Type, to: &crate::schema::Type) -> bool {
+    use crate::schema::Type::*;
+    let rank = |ty: &crate::schema::Type| match ty {
+        SmallInt => Some(1),
+        Integer => Some(2),
+        BigInt => Some(3),
+        _ => None,
+    };
+    match (from, to) {
+        (Varchar(Some(a)), Varchar(Some(b))) | (Char(Some(a)), Char(Some(b))) => b < a,
+        (Text, Varchar(_) | Char(_)) => true,
+        (Varchar(_) | Char(_), Text) => false,
+        (
+            Numeric {
+                precision: Some(a),
+                scale: sa,
+            },
+            Numeric {
+                precision: Some(b),
+                scale: sb,
+            },
+        ) => b < a || sb.unwrap_or(0) < sa.unwrap_or(0),
+        _ => match (rank(from), rank(to)) {
+            (Some(a), Some(b)) => b < a,
+            _ => from != to,
+        },
     }
 }
 
