@@ -11,6 +11,7 @@ mod checksum;
 mod connect;
 mod failure;
 mod lifecycle;
+mod models;
 mod offline;
 
 use std::fmt;
