@@ -1,9 +1,15 @@
 //! Upgrade, downgrade, stamp, current and status: what a user checks after
 //! each, read straight from the database.
 
+use std::io::{BufRead, BufReader};
+use std::process::Child;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
 use serde_json::Value;
 
-use super::{Backend, DbProject, R, per_backend};
+use super::{Backend, DbProject, R, connect, per_backend};
 
 /// The example's revisions in apply order, and its head.
 const MERCURY: [&str; 7] = [
@@ -292,4 +298,223 @@ fn postgres_create_index_concurrently() {
         p.db.query("SELECT indexname::text FROM pg_indexes WHERE tablename = 't'"),
         Vec::<String>::new()
     );
+}
+
+/// A deploy rolled back after the file that brought a revision is gone:
+/// `downgrade` runs the downgrade SQL the log stored when it was applied.
+fn stored_downgrade_when_the_file_is_gone(backend: Backend) {
+    let Some(p) = DbProject::new(backend) else {
+        return;
+    };
+    p.revision(
+        R[0],
+        "",
+        "-- migrate:upgrade\nCREATE TABLE a (id INTEGER);\n\n-- migrate:downgrade\nDROP TABLE a;\n",
+    );
+    let second = p.revision(
+        R[1],
+        R[0],
+        "-- migrate:upgrade\nCREATE TABLE b (id INTEGER);\n\n-- migrate:downgrade\nDROP TABLE b;\n",
+    );
+    p.run(&["upgrade"]).success();
+    assert_eq!(p.app_tables(), ["a", "b"]);
+    std::fs::remove_file(&second).expect("delete the second revision's file");
+
+    let status = p.run(&["--format", "json", "status"]).success().json();
+    assert_eq!(strings(&status["current"]), [R[1]]);
+    assert_eq!(strings(&status["unknown"]), [R[1]]);
+    assert_eq!(strings(&status["pending"]), Vec::<&str>::new());
+    let text = p.run(&["status"]).success();
+    assert!(
+        text.stdout.contains(&format!(
+            "Applied but missing from the revision files: {}",
+            R[1]
+        )),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("Pending: none"), "{}", text.stdout);
+
+    // Upgrading from a revision no file has is refused, not guessed at.
+    p.run(&["upgrade"]).code(2).stderr_has(&[R[1]]);
+    assert_eq!(p.versions(), [R[1]]);
+
+    let down = p.run(&["downgrade", "-1"]).success();
+    down.stderr_has(&[
+        "warning",
+        R[1],
+        "has no file",
+        "downgrade stored in the log",
+    ]);
+    assert_eq!(p.app_tables(), ["a"]);
+    assert_eq!(p.versions(), [R[0]]);
+    let log = p.log(R[1]);
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert!(log[1].starts_with("down:downgrade:ok:"), "{log:?}");
+    let current = p.run(&["current"]).success();
+    assert!(current.stdout.contains(R[0]), "{}", current.stdout);
+    assert!(!current.stdout.contains(R[1]), "{}", current.stdout);
+}
+per_backend!(stored_downgrade_when_the_file_is_gone);
+
+/// Drains `child`'s stdout and stderr so it never blocks on a full pipe;
+/// each stderr line is also sent on the channel as it arrives. The handle
+/// returns all of stderr once the child has closed it.
+fn drain(child: &mut Child) -> (mpsc::Receiver<String>, JoinHandle<String>) {
+    let stdout = child.stdout.take().expect("piped stdout");
+    std::thread::spawn(move || std::io::copy(&mut BufReader::new(stdout), &mut std::io::sink()));
+    let stderr = child.stderr.take().expect("piped stderr");
+    let (tx, rx) = mpsc::channel();
+    let all = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            all.push_str(&line);
+            all.push('\n');
+            let _ = tx.send(line);
+        }
+        all
+    });
+    (rx, all)
+}
+
+/// The known hazard of advisory locks: one run holds the migration lock
+/// while it runs `CREATE INDEX CONCURRENTLY`, and a second run starts and
+/// waits for the lock. A blocking `pg_advisory_lock` keeps the waiter's
+/// statement — and its snapshot — open, and `CONCURRENTLY` waits for every
+/// older snapshot to end: a deadlock, which PostgreSQL breaks by failing one
+/// run (`deadlock detected`). retort polls `pg_try_advisory_lock`, so both
+/// runs succeed.
+#[test]
+fn concurrently_does_not_deadlock_the_lock() {
+    let Some(p) = DbProject::new(Backend::Postgres) else {
+        return;
+    };
+    p.revision(
+        R[0],
+        "",
+        "-- migrate:upgrade\nCREATE TABLE t (id INTEGER, c INTEGER);\n\n\
+         -- migrate:downgrade\nDROP TABLE t;\n",
+    );
+    p.revision(
+        R[1],
+        R[0],
+        "-- migrate:upgrade postgresql\n\
+         INSERT INTO t SELECT g, g FROM generate_series(1, 200000) g;\n\n\
+         -- migrate:downgrade\nDELETE FROM t;\n",
+    );
+    p.revision(
+        R[2],
+        R[1],
+        "-- migrate:upgrade transaction=false\nCREATE INDEX CONCURRENTLY ix ON t (c);\n\n\
+         -- migrate:downgrade transaction=false\nDROP INDEX CONCURRENTLY ix;\n",
+    );
+
+    p.run(&["upgrade", R[1]]).success();
+
+    // A writer's lock the test holds keeps the index build at its first
+    // wait until the second run is certainly waiting for the migration lock,
+    // however fast or slow the machine. `CONCURRENTLY` later waits for every
+    // snapshot older than its own, which a blocking lock wait would hold.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let mut holder = runtime.block_on(connect(&p.db.url));
+    runtime.block_on(async {
+        holder.execute("BEGIN").await.expect("BEGIN");
+        holder
+            .execute("LOCK TABLE t IN ROW EXCLUSIVE MODE")
+            .await
+            .expect("lock t as a writer would");
+    });
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut first = p.spawn(&["upgrade"]);
+    let (_, first_stderr) = drain(&mut first);
+    let mut second = None;
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // The first run holds the lock and its index build is waiting.
+        loop {
+            let building = p.db.query(
+                "SELECT pid::text FROM pg_stat_activity \
+                 WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' \
+                 AND wait_event = 'virtualxid'",
+            );
+            if !building.is_empty() {
+                break;
+            }
+            assert!(
+                first.try_wait().expect("poll retort").is_none(),
+                "the first run finished before its index build began"
+            );
+            assert!(Instant::now() < deadline, "the index build never started");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let child = second.insert(p.spawn(&["upgrade"]));
+        let (lines, second_stderr) = drain(child);
+        loop {
+            let line = lines
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("the second run never waited for the lock");
+            if line.contains("waiting for another retort run") {
+                break;
+            }
+        }
+        // Let it poll a few times, then let the index build go on.
+        std::thread::sleep(Duration::from_millis(500));
+        runtime.block_on(async {
+            holder.execute("COMMIT").await.expect("COMMIT");
+        });
+
+        let mut codes = [None, None];
+        while codes.iter().any(Option::is_none) {
+            for (code, child) in codes.iter_mut().zip([&mut first, &mut *child]) {
+                if code.is_none() {
+                    *code = child.try_wait().expect("poll retort");
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the runs did not finish within 60 s: the lock and CONCURRENTLY deadlocked"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        (codes, second_stderr)
+    }));
+    let (codes, second_stderr) = match result {
+        Ok(done) => done,
+        Err(panic) => {
+            // A test must not leave retort running, nor hang.
+            for child in std::iter::once(&mut first).chain(second.as_mut()) {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            std::panic::resume_unwind(panic);
+        }
+    };
+    runtime.block_on(holder.close());
+    let first_stderr = first_stderr.join().expect("first stderr");
+    let second_stderr = second_stderr.join().expect("second stderr");
+    for (code, stderr) in codes.iter().zip([&first_stderr, &second_stderr]) {
+        assert!(
+            code.is_some_and(|c| c.success()),
+            "a run failed ({code:?}):\n{stderr}"
+        );
+    }
+    assert!(
+        second_stderr.contains("Nothing to do."),
+        "the first run applied everything:\n{second_stderr}"
+    );
+
+    assert_eq!(p.versions(), [R[2]]);
+    let valid = p.db.query(
+        "SELECT indisvalid::text FROM pg_index JOIN pg_class ON pg_class.oid = pg_index.indexrelid \
+         WHERE pg_class.relname = 'ix'",
+    );
+    assert_eq!(valid, ["true"], "the index exists and is valid");
+    let applied = p.db.query(&format!(
+        "SELECT revision FROM {}_log WHERE direction = 'up' AND success ORDER BY revision",
+        p.version_table
+    ));
+    assert_eq!(applied, &R[..3], "one successful `up` row per revision");
 }
