@@ -132,9 +132,19 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
         let mut connection = context.connect(&url, Some(&config)).await?;
         let status =
             migrate::status(&mut connection, &graph, &config.version_table).await.map_err(migrate_error)?;
+        // Drift means something only at head: before that, pending revisions explain it.
+        let drift = if status.pending.is_empty() && status.unknown.is_empty() {
+            crate::cli::schema::drift(&mut connection, &config).await
+        } else {
+            None
+        };
         connection.close().await;
         let heads = graph.names(graph.heads());
         if context.output.is_json() {
+            let drift = match &drift {
+                Some(Ok(ops)) => json!(ops.iter().map(|op| json!({"op": op.kind(), "table": op.table()})).collect::<Vec<_>>()),
+                _ => Value::Null,
+            };
             context.output.document(&json!({
                 "database": url.url.redacted(),
                 "current": status.current,
@@ -142,6 +152,7 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
                 "pending": status.pending,
                 "modified": status.modified,
                 "unknown": status.unknown,
+                "drift": drift,
             }));
             return Ok(0);
         }
@@ -165,6 +176,15 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
         }
         if !status.unknown.is_empty() {
             out.line(&format!("Applied but missing from the revision files: {}", list(&status.unknown)));
+        }
+        match &drift {
+            Some(Ok(ops)) if ops.is_empty() => out.line("Drift: none, the database matches the models"),
+            Some(Ok(ops)) => out.line(&format!(
+                "Drift: the models differ from the database by {} operation(s); `retort check` lists them, `retort autogenerate -m MSG` writes them",
+                ops.len()
+            )),
+            Some(Err(error)) => out.line(&format!("Drift: not compared: {error}")),
+            None => {}
         }
         if let Some(row) = &status.partial {
             out.line(&format!(

@@ -82,6 +82,39 @@ async fn read_database(
         .map_err(|e| CliError::usage(e.to_string(), None))
 }
 
+/// For `status`: the operations between the database and the models, when
+/// models declaring at least one table are configured (an empty `models/`
+/// means none written yet, not "drop everything"). `Err` carries why they
+/// could not be compared.
+pub(crate) async fn drift(
+    connection: &mut Connection,
+    config: &Config,
+) -> Option<Result<Vec<Op>, String>> {
+    let sources: Vec<Source> = config
+        .models
+        .iter()
+        .map(|m| Source::from_config(m, &config.root))
+        .collect();
+    let mut models = match models::load(&sources, &config.root) {
+        Ok(models) if models.tables.is_empty() => return None,
+        Ok(models) => models,
+        Err(models::Error::None) => return None,
+        Err(error) => return Some(Err(error.to_string())),
+    };
+    let dialect = dialect(connection.kind());
+    dialect.normalize(&mut models);
+    let tables = Tables::new(dialect, &config.version_table);
+    Some(
+        match connection
+            .introspect(&[tables.version_name.clone(), tables.log_name.clone()])
+            .await
+        {
+            Ok(database) => Ok(diff(&database, &models, Renames::Detect)),
+            Err(error) => Err(error.to_string()),
+        },
+    )
+}
+
 fn model_error(error: models::Error) -> CliError {
     let help = match &error {
         models::Error::Parse { help, .. } => help.clone(),

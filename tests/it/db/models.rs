@@ -13,6 +13,8 @@ fn models_loop(backend: Backend) {
     let check = p.run(&["--format", "json", "check"]).success().json();
     assert_eq!(check["in_sync"], true, "{check}");
     assert_eq!(check["operations"].as_array().map(Vec::len), Some(0));
+    let status = p.run(&["--format", "json", "status"]).success().json();
+    assert_eq!(status["drift"], serde_json::json!([]), "{status}");
 
     let models = p.path().join("models/schema.sql");
     let text = std::fs::read_to_string(&models).expect("models");
@@ -23,6 +25,8 @@ fn models_loop(backend: Backend) {
     assert_ne!(text, changed, "the example's models changed shape");
     std::fs::write(&models, changed).expect("write models");
 
+    let status = p.run(&["--format", "json", "status"]).success().json();
+    assert_eq!(status["drift"][0]["op"], "add_column", "{status}");
     let drift = p.run(&["--format", "json", "check"]).code(1).json();
     assert_eq!(drift["in_sync"], false);
     assert_eq!(drift["operations"][0]["op"], "add_column", "{drift}");
