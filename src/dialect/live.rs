@@ -17,7 +17,7 @@ use crate::schema::Schema;
 use crate::url::{DatabaseUrl, DialectKind};
 
 /// The URL of the same server with another database.
-fn with_database(base: &str, database: &str) -> String {
+pub(super) fn with_database(base: &str, database: &str) -> String {
     let (head, query) = base.split_once('?').unwrap_or((base, ""));
     let Some((authority, _)) = head.rsplit_once('/') else {
         panic!("no database in {base}");
@@ -29,7 +29,7 @@ fn with_database(base: &str, database: &str) -> String {
     }
 }
 
-async fn connect(url: &str) -> Connection {
+pub(super) async fn connect(url: &str) -> Connection {
     let url = DatabaseUrl::parse(url).expect("test URL parses");
     Connection::connect(&url, Duration::from_secs(5))
         .await

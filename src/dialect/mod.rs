@@ -3,13 +3,17 @@
 //! transaction starts, and the SQL of retort's own tables. Rendering is
 //! pure, so offline scripts (`--sql`) and live runs share it.
 
+mod catalog;
 #[cfg(test)]
 pub(crate) mod fixtures;
 #[cfg(test)]
+mod introspect_tests;
+#[cfg(test)]
 mod live;
-mod mysql;
+pub(crate) mod mysql;
 pub(crate) mod naming;
-mod postgres;
+mod normalize;
+pub(crate) mod postgres;
 pub mod sqlite;
 
 use std::collections::HashMap;
@@ -81,6 +85,29 @@ pub trait Dialect: Send + Sync {
     fn bool_literal(&self, value: bool) -> &'static str {
         if value { "TRUE" } else { "FALSE" }
     }
+
+    /// Maps `schema` to what this database stores and reports back, so that
+    /// a model and the database built from it compare equal:
+    /// `normalize(model) == introspect(database)`. Introspection's result is
+    /// already normal, and normalising twice changes nothing. Unnamed
+    /// constraints get the names the renderer creates them with; types,
+    /// defaults and check conditions take the form the catalog reports;
+    /// uniques, checks, foreign keys and indexes are sorted by name, tables
+    /// too (columns keep their order). Each dialect's `introspect.rs` lists
+    /// its own steps.
+    ///
+    /// ```
+    /// use retort::dialect::dialect;
+    /// use retort::sql::parse::parse_schema;
+    /// use retort::schema::Type;
+    /// use retort::DialectKind;
+    ///
+    /// let mut schema = parse_schema("CREATE TABLE t (id UUID PRIMARY KEY, at TIMESTAMP WITH TIME ZONE)").unwrap();
+    /// dialect(DialectKind::Mysql).normalize(&mut schema);
+    /// assert_eq!(schema.tables[0].columns[0].ty, Type::Char(Some(36)));
+    /// assert_eq!(schema.tables[0].columns[1].ty, Type::Timestamp);
+    /// ```
+    fn normalize(&self, schema: &mut Schema);
 
     /// This dialect's spelling of a portable type.
     fn render_type(&self, ty: &Type) -> String;

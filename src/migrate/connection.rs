@@ -16,6 +16,8 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgSslMode};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 
+use crate::dialect::{mysql, postgres, sqlite};
+use crate::schema::Schema;
 use crate::url::{DatabaseUrl, DialectKind, SqliteTarget};
 
 /// Why connecting or a statement failed; the text never holds a password.
@@ -273,6 +275,23 @@ impl Connection {
                 .collect::<Result<Vec<_>, _>>()?
         });
         Ok(rows)
+    }
+
+    /// The live schema of the current database (PostgreSQL: the current
+    /// schema), every table except those named in `exclude` — retort's
+    /// version and log tables, which callers pass. The result is normal for
+    /// the database's dialect ([`Dialect::normalize`]): compare it with a
+    /// model normalised the same way. A handful of catalog queries read
+    /// the whole schema, whatever the number of tables; each dialect's
+    /// `introspect.rs` says what is read and how.
+    ///
+    /// [`Dialect::normalize`]: crate::dialect::Dialect::normalize
+    pub async fn introspect(&mut self, exclude: &[String]) -> Result<Schema, Error> {
+        Ok(match self {
+            Connection::Postgres(c) => postgres::introspect::introspect(c, exclude).await?,
+            Connection::Mysql(c) => mysql::introspect::introspect(c, exclude).await?,
+            Connection::Sqlite(c) => sqlite::introspect::introspect(c, exclude).await?,
+        })
     }
 
     /// Tries once to take the migration lock named `name`; true when taken.

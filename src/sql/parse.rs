@@ -1009,7 +1009,7 @@ fn index_columns(columns: Vec<ast::IndexColumn>) -> Result<Vec<String>, Why> {
         .collect()
 }
 
-fn column_type(data_type: &DataType) -> Type {
+pub(crate) fn column_type(data_type: &DataType) -> Type {
     let length = |length: &Option<ast::CharacterLength>| match length {
         None => Some(None),
         Some(ast::CharacterLength::IntegerLength { length, unit: None }) => {
@@ -1075,7 +1075,7 @@ fn unparenthesized(mut expr: &Expr) -> &Expr {
     expr
 }
 
-fn default(expr: &Expr) -> Default {
+pub(crate) fn default(expr: &Expr) -> Default {
     let expr = unparenthesized(expr);
     match expr {
         Expr::Value(value) => match &value.value {

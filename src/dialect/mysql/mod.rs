@@ -2,6 +2,7 @@
 //! string literals in which a backslash escapes unless
 //! `NO_BACKSLASH_ESCAPES` is set.
 
+pub(crate) mod introspect;
 mod render;
 
 use super::{Dialect, RenderError, log_table, quote_with};
@@ -44,6 +45,10 @@ impl Dialect for Mysql {
             "LONGTEXT",
             "BOOLEAN",
         )
+    }
+
+    fn normalize(&self, schema: &mut Schema) {
+        introspect::normalize(schema);
     }
 
     fn render_type(&self, ty: &Type) -> String {

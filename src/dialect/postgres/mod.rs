@@ -1,5 +1,6 @@
 //! PostgreSQL: transactional DDL, double-quoted identifiers.
 
+pub(crate) mod introspect;
 mod render;
 
 use super::{Dialect, RenderError, log_table, quote_with};
@@ -35,6 +36,10 @@ impl Dialect for Postgres {
 
     fn timestamp_literal(&self, at: jiff::Timestamp) -> String {
         self.quote_literal(&at.strftime("%Y-%m-%d %H:%M:%S%.6f+00").to_string())
+    }
+
+    fn normalize(&self, schema: &mut Schema) {
+        introspect::normalize(schema);
     }
 
     fn render_type(&self, ty: &Type) -> String {

@@ -3,6 +3,7 @@
 //! Changes its `ALTER TABLE` cannot make rebuild the table (`render.rs`
 //! explains which, and how); [`needs_foreign_keys_off`] tells the runner when.
 
+pub(crate) mod introspect;
 mod render;
 
 pub use render::needs_foreign_keys_off;
@@ -46,6 +47,10 @@ impl Dialect for Sqlite {
 
     fn bool_literal(&self, value: bool) -> &'static str {
         if value { "1" } else { "0" }
+    }
+
+    fn normalize(&self, schema: &mut Schema) {
+        introspect::normalize(schema);
     }
 
     fn render_type(&self, ty: &Type) -> String {

@@ -1,0 +1,872 @@
+//! Catalog text into the portable model, shared by the three introspectors
+//! and by [`Dialect::normalize`](super::Dialect::normalize).
+//!
+//! Databases hand back what they store, not what was written: PostgreSQL
+//! deparses a check `status IN ('a', 'b')` as
+//! `((status)::text = ANY ((ARRAY['a'::character varying, …])::text[]))`
+//! and a default `'x'` as `'x'::character varying`, MariaDB backquotes
+//! every column (`` `balance` >= 0 ``), MySQL 8 adds charset introducers
+//! (`_utf8mb4'a'`). Comparing such text with a model's would report
+//! differences that are none, so both sides go through
+//! [`canonical_expression`], which parses the text and prints it again in
+//! one spelling:
+//!
+//! - identifiers unquoted and lower case where that means the same
+//!   (unquoted names are case-insensitive in all three databases), quoted
+//!   with `"` otherwise; function names lower case;
+//! - casts of a column or a literal dropped (`(amount)::numeric`,
+//!   `'a'::character varying`; a numeric string cast to a number becomes the
+//!   number, `'-5'::integer` is `-5`), charset introducers dropped;
+//! - `a BETWEEN x AND y` is `a >= x AND a <= y`, as PostgreSQL stores it;
+//! - `x = ANY (ARRAY[…])` is `x IN (…)`, `x <> ALL (ARRAY[…])` is
+//!   `x NOT IN (…)`, `~~` is `LIKE`;
+//! - MariaDB's `octet_length` (its name for `length`) is `length`;
+//! - parentheses only where precedence needs them.
+//!
+//! Text that does not parse is kept as it is. The canonical form is still
+//! SQL with the same meaning, except that an explicit cast of a column or a
+//! literal written in a model disappears from both sides alike.
+
+use sqlparser::ast::{
+    self, BinaryOperator, CastKind, DataType, Expr, FunctionArg, FunctionArgExpr,
+    FunctionArguments, Ident, InTarget, UnaryOperator, Value,
+};
+use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::Token;
+
+use crate::schema::{Default, Type};
+use crate::sql::parse;
+
+/// Whose catalog the text comes from: it decides how it is tokenised
+/// (backquotes, backslash escapes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// PostgreSQL's catalog, and portable SQL (a model's text).
+    Postgres,
+    Mysql,
+    Sqlite,
+}
+
+impl Source {
+    fn dialect(self) -> &'static dyn SqlDialect {
+        match self {
+            Source::Postgres => &PostgreSqlDialect {},
+            Source::Mysql => &MySqlDialect {},
+            Source::Sqlite => &SQLiteDialect {},
+        }
+    }
+}
+
+/// Parses one whole expression; `None` if anything is left over.
+fn parse_expr(sql: &str, source: Source) -> Option<Expr> {
+    let mut parser = Parser::new(source.dialect()).try_with_sql(sql).ok()?;
+    let expr = parser.parse_expr().ok()?;
+    (parser.peek_token().token == Token::EOF).then_some(expr)
+}
+
+/// The canonical spelling of an SQL expression (see the module doc); the
+/// trimmed text itself when it does not parse.
+pub(crate) fn canonical_expression(sql: &str, source: Source) -> String {
+    match parse_expr(sql, source) {
+        Some(expr) => tidy(canonical(expr, source), 0).to_string(),
+        None => sql.trim().to_owned(),
+    }
+}
+
+/// A column default from catalog text: `None` for no default or `NULL`.
+pub(crate) fn default_from_text(sql: &str, source: Source) -> Option<Default> {
+    let Some(expr) = parse_expr(sql, source) else {
+        return Some(Default::Expression(sql.trim().to_owned()));
+    };
+    default_of(tidy(canonical(expr, source), 0))
+}
+
+/// A column default from an expression already canonical.
+fn default_of(expr: Expr) -> Option<Default> {
+    if let Expr::Function(function) = &expr {
+        let name = function.name.to_string().to_ascii_lowercase();
+        // MySQL and MariaDB spell these with parentheses and a precision:
+        // `current_timestamp(6)`, `curdate()`, `curtime()`.
+        let numbers_only = match &function.args {
+            FunctionArguments::None => true,
+            FunctionArguments::List(list) => list.args.iter().all(|a| {
+                matches!(
+                    a,
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))
+                        if matches!(v.value, Value::Number(..))
+                )
+            }),
+            FunctionArguments::Subquery(_) => false,
+        };
+        if numbers_only {
+            match name.as_str() {
+                "current_timestamp" | "now" | "localtimestamp" => {
+                    return Some(Default::CurrentTimestamp);
+                }
+                "current_date" | "curdate" => return Some(Default::CurrentDate),
+                "current_time" | "curtime" => return Some(Default::CurrentTime),
+                _ => {}
+            }
+        }
+    }
+    match parse::default(&expr) {
+        Default::Null => None,
+        other => Some(other),
+    }
+}
+
+/// A default in the canonical form of [`default_from_text`], for
+/// normalising a model: an expression default is parsed and printed again,
+/// `NULL` is no default.
+pub(crate) fn canonical_default(default: &Default) -> Option<Default> {
+    match default {
+        Default::Null => None,
+        Default::Expression(sql) => default_from_text(sql, Source::Postgres),
+        other => Some(other.clone()),
+    }
+}
+
+/// A declared type (SQLite's column type, PostgreSQL's `format_type`) as a
+/// portable type; what retort has no name for is kept as written.
+pub(crate) fn declared_type(text: &str, source: Source) -> Type {
+    let parsed = Parser::new(source.dialect())
+        .try_with_sql(text)
+        .and_then(|mut parser| {
+            let ty = parser.parse_data_type()?;
+            Ok((parser.peek_token().token == Token::EOF).then_some(ty))
+        });
+    match parsed {
+        Ok(Some(ty)) => match parse::column_type(&ty) {
+            // Keep the catalog's own spelling of what has no portable name.
+            Type::Other(_) => Type::Other(text.trim().to_owned()),
+            known => known,
+        },
+        _ => Type::Other(text.trim().to_owned()),
+    }
+}
+
+/// A number written with exactly `scale` decimals (`0` → `0.00`), as MySQL
+/// reports a `DECIMAL(p,s)` default; `None` when it has more decimals or is
+/// no plain number.
+pub(crate) fn with_scale(number: &str, scale: u32) -> Option<String> {
+    let (sign, digits) = match number.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", number.strip_prefix('+').unwrap_or(number)),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    let scale = usize::try_from(scale).ok()?;
+    if whole.is_empty() || !plain(whole) || !plain(fraction) || fraction.len() > scale {
+        return None;
+    }
+    Some(if scale == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction:0<scale$}")
+    })
+}
+
+/// PostgreSQL's reserved key words and MySQL's commonest ones: a column so
+/// named stays quoted in the canonical form.
+/// <https://www.postgresql.org/docs/current/sql-keywords-appendix.html>
+const RESERVED: &[&str] = &[
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "between",
+    "binary",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "collation",
+    "column",
+    "concurrently",
+    "constraint",
+    "create",
+    "cross",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "delete",
+    "desc",
+    "distinct",
+    "div",
+    "do",
+    "else",
+    "end",
+    "except",
+    "exists",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "freeze",
+    "from",
+    "full",
+    "grant",
+    "group",
+    "having",
+    "ilike",
+    "in",
+    "index",
+    "initially",
+    "inner",
+    "insert",
+    "intersect",
+    "interval",
+    "into",
+    "is",
+    "isnull",
+    "join",
+    "key",
+    "lateral",
+    "leading",
+    "left",
+    "like",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "mod",
+    "natural",
+    "not",
+    "notnull",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "outer",
+    "overlaps",
+    "placing",
+    "primary",
+    "range",
+    "references",
+    "regexp",
+    "returning",
+    "right",
+    "rlike",
+    "select",
+    "session_user",
+    "set",
+    "similar",
+    "some",
+    "symmetric",
+    "system_user",
+    "table",
+    "tablesample",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "update",
+    "user",
+    "using",
+    "values",
+    "variadic",
+    "verbose",
+    "when",
+    "where",
+    "window",
+    "with",
+    "xor",
+];
+
+/// An identifier in the canonical form: unquoted and lower case unless
+/// quotes change its meaning.
+fn canonical_ident(ident: Ident) -> Ident {
+    let value = match ident.quote_style {
+        None => ident.value.to_lowercase(),
+        Some(_) => ident.value,
+    };
+    let plain = value
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !RESERVED.contains(&value.as_str());
+    if plain {
+        Ident::new(value)
+    } else {
+        Ident::with_quote('"', value)
+    }
+}
+
+/// True for the types a numeric string cast to them is a number of.
+fn is_numeric(ty: &DataType) -> bool {
+    matches!(
+        parse::column_type(ty),
+        Type::SmallInt
+            | Type::Integer
+            | Type::BigInt
+            | Type::Real
+            | Type::Double
+            | Type::Numeric { .. }
+    )
+}
+
+/// `'-5'` as the number `-5`, when the string is a plain number.
+fn number_of(text: &str) -> Option<Expr> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or_default();
+    let fraction = parts.next().unwrap_or_default();
+    let plain = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !plain(whole) || !plain(fraction) {
+        return None;
+    }
+    let number = Expr::value(Value::Number(digits.to_owned(), false));
+    Some(if negative {
+        Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr: Box::new(number),
+        }
+    } else {
+        number
+    })
+}
+
+fn unnested(mut expr: Expr) -> Expr {
+    while let Expr::Nested(inner) = expr {
+        expr = *inner;
+    }
+    expr
+}
+
+fn boxed(expr: Box<Expr>, source: Source) -> Box<Expr> {
+    Box::new(canonical(*expr, source))
+}
+
+/// The rewrites of the module doc, bottom up; parentheses are left to [`tidy`].
+fn canonical(expr: Expr, source: Source) -> Expr {
+    let c = |e: Box<Expr>| boxed(e, source);
+    match expr {
+        Expr::Identifier(ident) => Expr::Identifier(canonical_ident(ident)),
+        Expr::CompoundIdentifier(parts) => {
+            Expr::CompoundIdentifier(parts.into_iter().map(canonical_ident).collect())
+        }
+        Expr::Nested(inner) => Expr::Nested(c(inner)),
+        Expr::Prefixed { value, .. } => canonical(*value, source),
+        Expr::Cast {
+            kind: CastKind::Cast | CastKind::DoubleColon,
+            expr,
+            data_type,
+            format: None,
+        } => {
+            let inner = canonical(unnested(*expr), source);
+            match inner {
+                Expr::Value(ref v) if is_numeric(&data_type) => match &v.value {
+                    Value::SingleQuotedString(s) => number_of(s).unwrap_or(inner),
+                    _ => inner,
+                },
+                Expr::Identifier(_)
+                | Expr::CompoundIdentifier(_)
+                | Expr::Value(_)
+                | Expr::Array(_) => inner,
+                Expr::UnaryOp {
+                    op: UnaryOperator::Minus,
+                    expr: ref number,
+                } if matches!(**number, Expr::Value(_)) => inner,
+                other => Expr::Cast {
+                    kind: CastKind::DoubleColon,
+                    expr: Box::new(other),
+                    data_type,
+                    format: None,
+                },
+            }
+        }
+        Expr::BinaryOp { left, op, right } => {
+            let (left, right) = (c(left), c(right));
+            let like = |negated, any| Expr::Like {
+                negated,
+                any,
+                expr: left.clone(),
+                pattern: right.clone(),
+                escape_char: None,
+            };
+            match op {
+                BinaryOperator::PGLikeMatch => like(false, false),
+                BinaryOperator::PGNotLikeMatch => like(true, false),
+                op => Expr::BinaryOp { left, op, right },
+            }
+        }
+        Expr::AnyOp {
+            left,
+            compare_op: BinaryOperator::Eq,
+            right,
+            is_some,
+        } => match canonical(unnested(*right), source) {
+            Expr::Array(array) => Expr::In {
+                expr: c(left),
+                target: InTarget::List(array.elem),
+                negated: false,
+                global: false,
+            },
+            right => Expr::AnyOp {
+                left: c(left),
+                compare_op: BinaryOperator::Eq,
+                right: Box::new(right),
+                is_some,
+            },
+        },
+        Expr::AllOp {
+            left,
+            compare_op: BinaryOperator::NotEq,
+            right,
+        } => match canonical(unnested(*right), source) {
+            Expr::Array(array) => Expr::In {
+                expr: c(left),
+                target: InTarget::List(array.elem),
+                negated: true,
+                global: false,
+            },
+            right => Expr::AllOp {
+                left: c(left),
+                compare_op: BinaryOperator::NotEq,
+                right: Box::new(right),
+            },
+        },
+        Expr::Array(mut array) => {
+            array.elem = array
+                .elem
+                .into_iter()
+                .map(|e| canonical(e, source))
+                .collect();
+            Expr::Array(array)
+        }
+        Expr::UnaryOp { op, expr } => Expr::UnaryOp { op, expr: c(expr) },
+        Expr::In {
+            expr,
+            target: InTarget::List(list),
+            negated,
+            global,
+        } => Expr::In {
+            expr: c(expr),
+            target: InTarget::List(list.into_iter().map(|e| canonical(e, source)).collect()),
+            negated,
+            global,
+        },
+        // PostgreSQL stores `a BETWEEN x AND y` as `a >= x AND a <= y`.
+        Expr::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => {
+            let nested = |e: Box<Expr>| Box::new(Expr::Nested(c(e)));
+            let (expr, low, high) = (nested(expr), nested(low), nested(high));
+            let compare = |op, right| {
+                Box::new(Expr::BinaryOp {
+                    left: expr.clone(),
+                    op,
+                    right,
+                })
+            };
+            if negated {
+                Expr::BinaryOp {
+                    left: compare(BinaryOperator::Lt, low),
+                    op: BinaryOperator::Or,
+                    right: compare(BinaryOperator::Gt, high),
+                }
+            } else {
+                Expr::BinaryOp {
+                    left: compare(BinaryOperator::GtEq, low),
+                    op: BinaryOperator::And,
+                    right: compare(BinaryOperator::LtEq, high),
+                }
+            }
+        }
+        Expr::Like {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char,
+        } => Expr::Like {
+            negated,
+            any,
+            expr: c(expr),
+            pattern: c(pattern),
+            escape_char,
+        },
+        Expr::ILike {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char,
+        } => Expr::ILike {
+            negated,
+            any,
+            expr: c(expr),
+            pattern: c(pattern),
+            escape_char,
+        },
+        Expr::IsNull(e) => Expr::IsNull(c(e)),
+        Expr::IsNotNull(e) => Expr::IsNotNull(c(e)),
+        Expr::IsTrue(e) => Expr::IsTrue(c(e)),
+        Expr::IsNotTrue(e) => Expr::IsNotTrue(c(e)),
+        Expr::IsFalse(e) => Expr::IsFalse(c(e)),
+        Expr::IsNotFalse(e) => Expr::IsNotFalse(c(e)),
+        Expr::Function(mut function) => {
+            if let [part] = function.name.0.as_mut_slice()
+                && let Some(ident) = part.as_ident()
+                && ident.quote_style.is_none()
+            {
+                let mut name = ident.value.to_lowercase();
+                if source == Source::Mysql && name == "octet_length" {
+                    // MariaDB stores `length(x)` as `octet_length(x)`.
+                    name = "length".to_owned();
+                }
+                *part = ast::ObjectNamePart::Identifier(Ident::new(name));
+            }
+            if let FunctionArguments::List(list) = &mut function.args {
+                for arg in &mut list.args {
+                    if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = arg {
+                        let taken = std::mem::replace(e, Expr::value(Value::Null));
+                        *e = canonical(taken, source);
+                    }
+                }
+            }
+            Expr::Function(function)
+        }
+        Expr::Case {
+            case_token,
+            end_token,
+            operand,
+            conditions,
+            else_result,
+        } => Expr::Case {
+            case_token,
+            end_token,
+            operand: operand.map(c),
+            conditions: conditions
+                .into_iter()
+                .map(|w| ast::CaseWhen {
+                    condition: canonical(w.condition, source),
+                    result: canonical(w.result, source),
+                })
+                .collect(),
+            else_result: else_result.map(c),
+        },
+        other => other,
+    }
+}
+
+/// How tightly an expression binds; higher binds tighter. Anything not
+/// listed is an atom (a name, literal, call, cast, parenthesised list).
+fn precedence(expr: &Expr) -> u8 {
+    match expr {
+        Expr::BinaryOp { op, .. } => match op {
+            BinaryOperator::Or => 5,
+            BinaryOperator::Xor => 6,
+            BinaryOperator::And => 10,
+            BinaryOperator::Eq
+            | BinaryOperator::NotEq
+            | BinaryOperator::Lt
+            | BinaryOperator::LtEq
+            | BinaryOperator::Gt
+            | BinaryOperator::GtEq
+            | BinaryOperator::Spaceship => 20,
+            BinaryOperator::Plus | BinaryOperator::Minus => 40,
+            BinaryOperator::Multiply
+            | BinaryOperator::Divide
+            | BinaryOperator::Modulo
+            | BinaryOperator::DuckIntegerDivide
+            | BinaryOperator::MyIntegerDivide => 50,
+            // `||` and the many other operators sit between comparisons and
+            // arithmetic in PostgreSQL's grammar.
+            _ => 30,
+        },
+        Expr::UnaryOp {
+            op: UnaryOperator::Not,
+            ..
+        } => 15,
+        Expr::UnaryOp { .. } => 60,
+        Expr::IsNull(_)
+        | Expr::IsNotNull(_)
+        | Expr::IsTrue(_)
+        | Expr::IsNotTrue(_)
+        | Expr::IsFalse(_)
+        | Expr::IsNotFalse(_)
+        | Expr::IsDistinctFrom(..)
+        | Expr::IsNotDistinctFrom(..) => 17,
+        Expr::In { .. }
+        | Expr::Between { .. }
+        | Expr::Like { .. }
+        | Expr::ILike { .. }
+        | Expr::SimilarTo { .. }
+        | Expr::RLike { .. }
+        | Expr::AnyOp { .. }
+        | Expr::AllOp { .. } => 20,
+        Expr::Nested(inner) => precedence(inner),
+        _ => 100,
+    }
+}
+
+/// True for operators where `(a op b) op c` is `a op b op c`.
+fn left_associative(op: &BinaryOperator) -> bool {
+    matches!(
+        op,
+        BinaryOperator::Or
+            | BinaryOperator::And
+            | BinaryOperator::Plus
+            | BinaryOperator::Minus
+            | BinaryOperator::Multiply
+            | BinaryOperator::Divide
+            | BinaryOperator::StringConcat
+    )
+}
+
+/// `expr` with only the parentheses that precedence needs in a place that
+/// requires binding tighter than `above` (0: anything goes).
+fn tidy(expr: Expr, above: u8) -> Expr {
+    if let Expr::Nested(inner) = expr {
+        let inner = tidy(*inner, 0);
+        return if precedence(&inner) > above {
+            inner
+        } else {
+            Expr::Nested(Box::new(inner))
+        };
+    }
+    let t = |e: Box<Expr>, above: u8| Box::new(tidy(*e, above));
+    let own = precedence(&expr);
+    match expr {
+        Expr::BinaryOp { left, op, right } => {
+            // A left operand of the same precedence needs no parentheses
+            // where the operator associates to the left.
+            let left_above = if left_associative(&op) { own - 1 } else { own };
+            Expr::BinaryOp {
+                left: t(left, left_above),
+                op,
+                right: t(right, own),
+            }
+        }
+        Expr::UnaryOp { op, expr } => Expr::UnaryOp {
+            op,
+            expr: t(expr, own),
+        },
+        Expr::IsNull(e) => Expr::IsNull(t(e, own)),
+        Expr::IsNotNull(e) => Expr::IsNotNull(t(e, own)),
+        Expr::IsTrue(e) => Expr::IsTrue(t(e, own)),
+        Expr::IsNotTrue(e) => Expr::IsNotTrue(t(e, own)),
+        Expr::IsFalse(e) => Expr::IsFalse(t(e, own)),
+        Expr::IsNotFalse(e) => Expr::IsNotFalse(t(e, own)),
+        Expr::In {
+            expr,
+            target: InTarget::List(list),
+            negated,
+            global,
+        } => Expr::In {
+            expr: t(expr, own),
+            target: InTarget::List(list.into_iter().map(|e| tidy(e, 0)).collect()),
+            negated,
+            global,
+        },
+        Expr::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => Expr::Between {
+            expr: t(expr, own),
+            negated,
+            low: t(low, own),
+            high: t(high, own),
+        },
+        Expr::Like {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char,
+        } => Expr::Like {
+            negated,
+            any,
+            expr: t(expr, own),
+            pattern: t(pattern, own),
+            escape_char,
+        },
+        Expr::ILike {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char,
+        } => Expr::ILike {
+            negated,
+            any,
+            expr: t(expr, own),
+            pattern: t(pattern, own),
+            escape_char,
+        },
+        Expr::Cast {
+            kind,
+            expr,
+            data_type,
+            format,
+        } => Expr::Cast {
+            kind,
+            expr: t(expr, 99),
+            data_type,
+            format,
+        },
+        Expr::Function(mut function) => {
+            if let FunctionArguments::List(list) = &mut function.args {
+                for arg in &mut list.args {
+                    if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = arg {
+                        let taken = std::mem::replace(e, Expr::value(Value::Null));
+                        *e = tidy(taken, 0);
+                    }
+                }
+            }
+            Expr::Function(function)
+        }
+        Expr::Case {
+            case_token,
+            end_token,
+            operand,
+            conditions,
+            else_result,
+        } => Expr::Case {
+            case_token,
+            end_token,
+            operand: operand.map(|e| t(e, 0)),
+            conditions: conditions
+                .into_iter()
+                .map(|w| ast::CaseWhen {
+                    condition: tidy(w.condition, 0),
+                    result: tidy(w.result, 0),
+                })
+                .collect(),
+            else_result: else_result.map(|e| t(e, 0)),
+        },
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_deparsed_checks_read_as_written() {
+        let cases = [
+            ("((f >= (0)::numeric))", "f >= 0"),
+            (
+                "(((((j)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])) AND (b > 0)) OR ((b < '-5'::integer) AND (length(m) > 2))))",
+                "j IN ('a', 'b') AND b > 0 OR b < -5 AND length(m) > 2",
+            ),
+            ("((m ~~ 'a%'::text))", "m LIKE 'a%'"),
+            ("((a + b) * c)", "(a + b) * c"),
+            ("(NOT (a AND b))", "NOT (a AND b)"),
+            (
+                "((small >= '-10'::integer) AND (small <= 10))",
+                "small >= -10 AND small <= 10",
+            ),
+        ];
+        for (catalog, expected) in cases {
+            assert_eq!(canonical_expression(catalog, Source::Postgres), expected);
+        }
+    }
+
+    #[test]
+    fn mariadb_checks_read_as_written() {
+        let cases = [
+            ("`balance` >= 0", "balance >= 0"),
+            (
+                "`j` in ('a','b') and `b` > 0 or `b` < -5 and octet_length(`m`) > 2",
+                "j IN ('a', 'b') AND b > 0 OR b < -5 AND length(m) > 2",
+            ),
+            ("`order` > 0", "\"order\" > 0"),
+            ("`Mixed` > 0", "\"Mixed\" > 0"),
+            ("`small` between -10 and 10", "small >= -10 AND small <= 10"),
+        ];
+        for (catalog, expected) in cases {
+            assert_eq!(canonical_expression(catalog, Source::Mysql), expected);
+        }
+        assert_eq!(
+            canonical_expression(
+                "j IN ('a','b') AND b > 0 OR (b < -5 AND LENGTH(m) > 2)",
+                Source::Postgres
+            ),
+            "j IN ('a', 'b') AND b > 0 OR b < -5 AND length(m) > 2"
+        );
+    }
+
+    #[test]
+    fn catalog_defaults_become_portable() {
+        let pg = |s| default_from_text(s, Source::Postgres);
+        let my = |s| default_from_text(s, Source::Mysql);
+        assert_eq!(
+            pg("'it''s'::character varying"),
+            Some(Default::String("it's".into()))
+        );
+        assert_eq!(pg("'-1'::integer"), Some(Default::Number("-1".into())));
+        assert_eq!(pg("now()"), Some(Default::CurrentTimestamp));
+        assert_eq!(pg("CURRENT_TIMESTAMP"), Some(Default::CurrentTimestamp));
+        assert_eq!(pg("true"), Some(Default::Bool(true)));
+        assert_eq!(pg("'{}'::jsonb"), Some(Default::String("{}".into())));
+        assert_eq!(pg("(1 + 2)"), Some(Default::Expression("1 + 2".into())));
+        assert_eq!(my("current_timestamp(6)"), Some(Default::CurrentTimestamp));
+        assert_eq!(my("current_timestamp()"), Some(Default::CurrentTimestamp));
+        assert_eq!(my("curdate()"), Some(Default::CurrentDate));
+        assert_eq!(my("'it''s'"), Some(Default::String("it's".into())));
+        assert_eq!(my("NULL"), None);
+        assert_eq!(my("-1.50"), Some(Default::Number("-1.50".into())));
+    }
+
+    #[test]
+    fn decimals_are_padded_to_the_scale() {
+        assert_eq!(with_scale("0", 2).as_deref(), Some("0.00"));
+        assert_eq!(with_scale("-1.5", 2).as_deref(), Some("-1.50"));
+        assert_eq!(with_scale("7", 0).as_deref(), Some("7"));
+        assert_eq!(with_scale("1.234", 2), None);
+        assert_eq!(with_scale("1e5", 2), None);
+    }
+
+    #[test]
+    fn declared_types_parse() {
+        let sqlite = |s| declared_type(s, Source::Sqlite);
+        assert_eq!(
+            sqlite("NUMERIC(12, 2)"),
+            Type::Numeric {
+                precision: Some(12),
+                scale: Some(2)
+            }
+        );
+        assert_eq!(sqlite("TIMESTAMP WITH TIME ZONE"), Type::TimestampTz);
+        assert_eq!(sqlite("citext"), Type::Other("citext".into()));
+        assert_eq!(
+            declared_type("character varying(20)", Source::Postgres),
+            Type::Varchar(Some(20))
+        );
+        assert_eq!(
+            declared_type("timestamp without time zone", Source::Postgres),
+            Type::Timestamp
+        );
+    }
+}
