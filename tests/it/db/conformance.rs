@@ -244,6 +244,38 @@ cases! {
         skip: &[],
     };
 
+    // The portable types without a default in `create_table`, each with one,
+    // added to a filled table (SQLite: the non-constant ones by a rebuild).
+    add_columns_with_defaults: Case {
+        before: USERS,
+        seed: USERS_SEED,
+        upgrade: "ALTER TABLE users ADD COLUMN active BOOLEAN NOT NULL DEFAULT FALSE;\n\
+                  ALTER TABLE users ADD COLUMN bio TEXT DEFAULT 'none';\n\
+                  ALTER TABLE users ADD COLUMN joined DATE DEFAULT CURRENT_DATE;\n\
+                  ALTER TABLE users ADD COLUMN seen TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP;\n\
+                  ALTER TABLE users ADD COLUMN ref UUID DEFAULT '00000000-0000-0000-0000-000000000000';\n\
+                  ALTER TABLE users ADD COLUMN ratio NUMERIC(4, 2) NOT NULL DEFAULT 0.5;",
+        downgrade: "ALTER TABLE users DROP COLUMN ratio;\n\
+                    ALTER TABLE users DROP COLUMN ref;\n\
+                    ALTER TABLE users DROP COLUMN seen;\n\
+                    ALTER TABLE users DROP COLUMN joined;\n\
+                    ALTER TABLE users DROP COLUMN bio;\n\
+                    ALTER TABLE users DROP COLUMN active;",
+        after: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, \
+                active BOOLEAN NOT NULL DEFAULT FALSE, bio TEXT DEFAULT 'none', \
+                joined DATE DEFAULT CURRENT_DATE, \
+                seen TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, \
+                ref UUID DEFAULT '00000000-0000-0000-0000-000000000000', \
+                ratio NUMERIC(4, 2) NOT NULL DEFAULT 0.5);",
+        rows_before: USERS_ROWS,
+        rows_after: Rows {
+            table: "users",
+            columns: &["id", "name", "bio"],
+            values: &["1|ada|none", "2|grace|none"],
+        },
+        skip: &[],
+    };
+
     composite_primary_key: Case {
         before: USERS,
         seed: USERS_SEED,
