@@ -122,19 +122,36 @@ pub trait Dialect: Send + Sync {
     fn render_all(&self, ops: &[Op], before: &Schema) -> Result<Vec<Rendered>, RenderError> {
         // Each op renders against just the table(s) it touches, kept by name:
         // a section of a thousand CREATE TABLEs stays linear.
-        let mut tables: HashMap<String, Table> = before.tables.iter().map(|t| (t.name.clone(), t.clone())).collect();
+        let mut tables: HashMap<String, Table> = before
+            .tables
+            .iter()
+            .map(|t| (t.name.clone(), t.clone()))
+            .collect();
         let mut out = Vec::new();
         for (index, op) in ops.iter().enumerate() {
-            let rendered = |sql: String, verbatim: bool| Rendered { sql, verbatim, op: index };
+            let rendered = |sql: String, verbatim: bool| Rendered {
+                sql,
+                verbatim,
+                op: index,
+            };
             let touched: Vec<&str> = match op {
                 Op::RenameTable { from, to } => vec![from, to],
                 _ => op.table().into_iter().collect(),
             };
-            let mut schema = Schema { tables: touched.iter().filter_map(|name| tables.remove(*name)).collect() };
+            let mut schema = Schema {
+                tables: touched
+                    .iter()
+                    .filter_map(|name| tables.remove(*name))
+                    .collect(),
+            };
             match op {
                 Op::Raw(sql) => out.push(rendered(sql.clone(), true)),
                 Op::Data(sql) => out.push(rendered(sql.clone(), false)),
-                _ => out.extend(self.render(op, &schema)?.into_iter().map(|sql| rendered(sql, false))),
+                _ => out.extend(
+                    self.render(op, &schema)?
+                        .into_iter()
+                        .map(|sql| rendered(sql, false)),
+                ),
             }
             // An op the model cannot follow (a raw statement changed the table
             // first) still renders; the database has the last word.
