@@ -175,11 +175,18 @@ pub(super) fn render(op: &Op, before: &Schema) -> Result<Vec<String>, RenderErro
             q(&naming::foreign_key_name(before, table, key)),
             foreign_key(table, key)?
         )],
-        Op::DropForeignKey { table, key } => vec![format!(
-            "ALTER TABLE {} DROP FOREIGN KEY {}",
-            q(table),
-            q(&naming::foreign_key_name(before, table, key))
-        )],
+        // The index MySQL created for the key goes with it, as it came.
+        Op::DropForeignKey { table, key } => {
+            let name = naming::foreign_key_name(before, table, key);
+            let mut sql = format!("ALTER TABLE {} DROP FOREIGN KEY {}", q(table), q(&name));
+            if before
+                .table(table)
+                .is_some_and(|t| has_implicit_index(t, key, &name))
+            {
+                sql.push_str(&format!(", DROP INDEX {}", q(&name)));
+            }
+            vec![sql]
+        }
         Op::CreateIndex { table, index } => {
             indexable(before.table(table), table, &index.columns)?;
             vec![create_index(table, index)]
@@ -339,6 +346,29 @@ fn indexable(table: Option<&Table>, name: &str, columns: &[String]) -> Result<()
         }
     }
     Ok(())
+}
+
+/// True when MySQL holds an index of its own for the foreign key `name` of
+/// `table`: it creates one, named after the key, when no index starts with
+/// the key's columns, and drops it by itself when such an index is created
+/// later (<https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html>).
+/// Dropping the key leaves that index behind, so the drop takes it too —
+/// unless another foreign key on the same leading columns still uses it.
+fn has_implicit_index(table: &Table, key: &ForeignKey, name: &str) -> bool {
+    let serves = |columns: &[String], wanted: &[String]| columns.starts_with(wanted);
+    let indexed = table
+        .primary_key
+        .iter()
+        .map(|k| &k.columns)
+        .chain(table.uniques.iter().map(|u| &u.columns))
+        .chain(table.indexes.iter().map(|i| &i.columns))
+        .any(|columns| serves(columns, &key.columns));
+    let shared = table
+        .foreign_keys
+        .iter()
+        .filter(|other| *other != key)
+        .any(|other| serves(&key.columns, &other.columns));
+    !indexed && !shared && !table.indexes.iter().any(|i| i.name == name)
 }
 
 /// `FOREIGN KEY (…) REFERENCES t (…) [ON DELETE …] [ON UPDATE …]`.

@@ -8,6 +8,7 @@
 //! own [`Connection`], not through the binary under test.
 
 mod checksum;
+mod conformance;
 mod connect;
 mod failure;
 mod lifecycle;
