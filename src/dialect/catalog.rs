@@ -37,6 +37,7 @@ use sqlparser::tokenizer::Token;
 
 use crate::schema::{Default, Type};
 use crate::sql::parse;
+use crate::sql::write::is_plain_name;
 
 /// Whose catalog the text comes from: it decides how it is tokenised
 /// (backquotes, backslash escapes).
@@ -167,127 +168,11 @@ pub(crate) fn with_scale(number: &str, scale: u32) -> Option<String> {
     })
 }
 
-/// PostgreSQL's reserved key words and MySQL's commonest ones: a column so
-/// named stays quoted in the canonical form.
-/// <https://www.postgresql.org/docs/current/sql-keywords-appendix.html>
-const RESERVED: &[&str] = &[
-    "all",
-    "analyse",
-    "analyze",
-    "and",
-    "any",
-    "array",
-    "as",
-    "asc",
-    "asymmetric",
-    "authorization",
-    "between",
-    "binary",
-    "both",
-    "case",
-    "cast",
-    "check",
-    "collate",
-    "collation",
-    "column",
-    "concurrently",
-    "constraint",
-    "create",
-    "cross",
-    "current_catalog",
-    "current_date",
-    "current_role",
-    "current_schema",
-    "current_time",
-    "current_timestamp",
-    "current_user",
-    "default",
-    "deferrable",
-    "delete",
-    "desc",
-    "distinct",
-    "div",
-    "do",
-    "else",
-    "end",
-    "except",
-    "exists",
-    "false",
-    "fetch",
-    "for",
-    "foreign",
-    "freeze",
-    "from",
-    "full",
-    "grant",
-    "group",
-    "having",
-    "ilike",
-    "in",
-    "index",
-    "initially",
-    "inner",
-    "insert",
-    "intersect",
-    "interval",
-    "into",
-    "is",
-    "isnull",
-    "join",
-    "key",
-    "lateral",
-    "leading",
-    "left",
-    "like",
-    "limit",
-    "localtime",
-    "localtimestamp",
-    "mod",
-    "natural",
-    "not",
-    "notnull",
-    "null",
-    "offset",
-    "on",
-    "only",
-    "or",
-    "order",
-    "outer",
-    "overlaps",
-    "placing",
-    "primary",
-    "range",
-    "references",
-    "regexp",
-    "returning",
-    "right",
-    "rlike",
-    "select",
-    "session_user",
-    "set",
-    "similar",
-    "some",
-    "symmetric",
-    "system_user",
-    "table",
-    "tablesample",
-    "then",
-    "to",
-    "trailing",
-    "true",
-    "union",
-    "unique",
-    "update",
-    "user",
-    "using",
-    "values",
-    "variadic",
-    "verbose",
-    "when",
-    "where",
-    "window",
-    "with",
-    "xor",
+/// MySQL's commonest key words beyond the ones portable SQL already quotes
+/// ([`is_plain_name`]): a column so named stays quoted in the canonical form.
+const MYSQL_WORDS: &[&str] = &[
+    "between", "delete", "div", "index", "insert", "interval", "key", "mod", "range", "regexp",
+    "rlike", "set", "update", "values", "xor",
 ];
 
 /// An identifier in the canonical form: unquoted and lower case unless
@@ -297,14 +182,7 @@ fn canonical_ident(ident: Ident) -> Ident {
         None => ident.value.to_lowercase(),
         Some(_) => ident.value,
     };
-    let plain = value
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !RESERVED.contains(&value.as_str());
+    let plain = is_plain_name(&value) && !MYSQL_WORDS.contains(&value.as_str());
     if plain {
         Ident::new(value)
     } else {
