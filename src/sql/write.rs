@@ -432,27 +432,12 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
 /// its comments and indexes.
 fn create_table(table: &Table, inline_keys: usize) -> Vec<String> {
     let mut lines: Vec<String> = table.columns.iter().map(column_definition).collect();
-    if let Some(key) = &table.primary_key {
-        lines.push(format!(
-            "{}PRIMARY KEY ({})",
-            constraint_name(&key.name),
-            list(&key.columns)
-        ));
-    }
-    for unique in &table.uniques {
-        lines.push(format!(
-            "{}UNIQUE ({})",
-            constraint_name(&unique.name),
-            list(&unique.columns)
-        ));
-    }
-    for check in &table.checks {
-        lines.push(format!(
-            "{}CHECK ({})",
-            constraint_name(&check.name),
-            check.expression
-        ));
-    }
+    lines.extend(clauses::declared_constraints(
+        table.primary_key.as_ref(),
+        &table.uniques,
+        &table.checks,
+        |n| ident(n).into_owned(),
+    ));
     for key in &table.foreign_keys[..inline_keys] {
         lines.push(format!(
             "{}{}",
@@ -581,10 +566,7 @@ fn drop_constraint(table: &str, name: &str) -> Vec<String> {
 
 /// `CONSTRAINT name ` for a declared name, nothing otherwise.
 fn constraint_name(name: &Option<String>) -> String {
-    match name {
-        Some(name) => format!("CONSTRAINT {} ", ident(name)),
-        None => String::new(),
-    }
+    clauses::constraint_prefix(name, |n| ident(n).into_owned())
 }
 
 fn create_index(table: &str, index: &Index) -> String {
@@ -598,20 +580,11 @@ fn create_index(table: &str, index: &Index) -> String {
 }
 
 fn table_comment(table: &str, comment: Option<&str>) -> String {
-    format!(
-        "COMMENT ON TABLE {} IS {}",
-        ident(table),
-        comment.map_or_else(|| "NULL".into(), literal)
-    )
+    clauses::table_comment(table, comment, |n| ident(n).into_owned(), literal)
 }
 
 fn column_comment(table: &str, column: &str, comment: Option<&str>) -> String {
-    format!(
-        "COMMENT ON COLUMN {}.{} IS {}",
-        ident(table),
-        ident(column),
-        comment.map_or_else(|| "NULL".into(), literal)
-    )
+    clauses::column_comment(table, column, comment, |n| ident(n).into_owned(), literal)
 }
 
 /// Column names, comma-separated.

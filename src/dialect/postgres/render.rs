@@ -240,20 +240,11 @@ fn drop_constraint(table: &str, name: &str) -> String {
 }
 
 fn table_comment(table: &str, comment: Option<&str>) -> String {
-    format!(
-        "COMMENT ON TABLE {} IS {}",
-        q(table),
-        comment.map_or_else(|| "NULL".into(), literal)
-    )
+    clauses::table_comment(table, comment, q, literal)
 }
 
 fn column_comment(table: &str, column: &str, comment: Option<&str>) -> String {
-    format!(
-        "COMMENT ON COLUMN {}.{} IS {}",
-        q(table),
-        q(column),
-        comment.map_or_else(|| "NULL".into(), literal)
-    )
+    clauses::column_comment(table, column, comment, q, literal)
 }
 
 /// `RENAME CONSTRAINT` for the unnamed constraints a rename renames (see the

@@ -682,27 +682,14 @@ fn create_table(table: &Table, name: &str) -> Result<String, RenderError> {
             _ => column_definition(c, None),
         })
         .collect();
-    if let (Some(key), None) = (&table.primary_key, rowid) {
-        lines.push(format!(
-            "{}PRIMARY KEY ({})",
-            constraint(&key.name),
-            idents(&key.columns)
-        ));
-    }
-    for unique in &table.uniques {
-        lines.push(format!(
-            "{}UNIQUE ({})",
-            constraint(&unique.name),
-            idents(&unique.columns)
-        ));
-    }
-    for check in &table.checks {
-        lines.push(format!(
-            "{}CHECK ({})",
-            constraint(&check.name),
-            check.expression
-        ));
-    }
+    // The rowid alias carries the primary key in its column definition.
+    let primary_key = table.primary_key.as_ref().filter(|_| rowid.is_none());
+    lines.extend(clauses::declared_constraints(
+        primary_key,
+        &table.uniques,
+        &table.checks,
+        ident,
+    ));
     lines.extend(table.foreign_keys.iter().map(foreign_key));
     Ok(format!(
         "CREATE TABLE {} (\n    {}\n)",
@@ -771,10 +758,7 @@ fn drop_index(index: &Index) -> String {
 
 /// `CONSTRAINT "name" ` when the constraint has a name.
 fn constraint(name: &Option<String>) -> String {
-    match name {
-        Some(name) => format!("CONSTRAINT {} ", ident(name)),
-        None => String::new(),
-    }
+    clauses::constraint_prefix(name, ident)
 }
 
 fn ident(name: &str) -> String {
