@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::schema::ExcludeTables;
 use crate::url::{DatabaseUrl, UrlError};
 
 /// The configuration file's name, looked for in a directory and its parents.
@@ -47,6 +48,8 @@ pub struct Config {
     pub transaction_per_migration: bool,
     /// How long to wait for another run's migration lock, in seconds.
     pub lock_timeout_secs: u64,
+    /// Tables `check`, `autogenerate`, `dump` and `status` leave alone.
+    pub exclude_tables: ExcludeTables,
 }
 
 /// The file as written; every key is optional.
@@ -66,6 +69,7 @@ struct Section {
     version_table: Option<String>,
     transaction_per_migration: Option<bool>,
     lock_timeout: Option<u64>,
+    exclude_tables: Option<Vec<String>>,
 }
 
 /// Why the configuration or its database URL could not be used. No variant's
@@ -260,6 +264,10 @@ impl Config {
             ));
         }
 
+        let exclude_tables =
+            ExcludeTables::new(section.exclude_tables.as_deref().unwrap_or_default())
+                .map_err(|e| invalid("exclude_tables", e.to_string()))?;
+
         Ok(Config {
             path: path.to_path_buf(),
             root,
@@ -269,6 +277,7 @@ impl Config {
             version_table,
             transaction_per_migration: section.transaction_per_migration.unwrap_or(true),
             lock_timeout_secs: section.lock_timeout.unwrap_or(60),
+            exclude_tables,
         })
     }
 
@@ -465,6 +474,9 @@ transaction_per_migration = true
 
 # Seconds to wait for another retort run holding the migration lock.
 lock_timeout = 60
+
+# Tables that check, autogenerate, dump and status leave alone: names or globs, e.g. ["spatial_ref_sys", "tmp_*"].
+exclude_tables = []
 "#
     )
 }
@@ -564,6 +576,7 @@ models = ["models", "cmd:python dump.py"]
 version_table = "alembic_version"
 transaction_per_migration = false
 lock_timeout = 5
+exclude_tables = ["spatial_ref_sys", "tmp_*"]
 "#,
         );
         let config = load(dir.path());
@@ -576,6 +589,9 @@ lock_timeout = 5
         assert_eq!(config.version_table, "alembic_version");
         assert!(!config.transaction_per_migration);
         assert_eq!(config.lock_timeout_secs, 5);
+        assert!(config.exclude_tables.excludes("tmp_load"));
+        assert!(config.exclude_tables.excludes("spatial_ref_sys"));
+        assert!(!config.exclude_tables.excludes("users"));
     }
 
     #[test]
@@ -593,6 +609,7 @@ lock_timeout = 5
             "version_table",
             "transaction_per_migration",
             "lock_timeout",
+            "exclude_tables",
         ] {
             assert!(text.contains(&format!("\n{key} = ")), "{key}");
         }
@@ -674,6 +691,18 @@ lock_timeout = 5
             "a".repeat(62)
         ));
         assert_eq!(load(ok.path()).version_table.len(), 63);
+    }
+
+    #[test]
+    fn bad_exclude_pattern_is_named() {
+        let (_dir, err) = load_err("[retort]\nexclude_tables = [\"ok\", \"tmp_[\"]\n");
+        match &err {
+            ConfigError::Invalid { key, message, .. } => {
+                assert_eq!(key, "exclude_tables");
+                assert!(message.contains("`tmp_[`"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

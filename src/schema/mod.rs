@@ -6,8 +6,10 @@
 //! Names are kept as written. Unquoted identifiers should be lower case so
 //! that PostgreSQL (which folds them down), MySQL and SQLite agree.
 
+mod exclude;
 mod types;
 
+pub use exclude::{BadPattern, ExcludeTables};
 pub use types::Type;
 
 /// Every table of a database (retort's own tables excluded).
