@@ -3,10 +3,13 @@
 //! become the portable model, the dialect normalises the models to what it
 //! can store, and `diff` yields the operations between them.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use retort::Config;
 use retort::dialect::dialect;
+use retort::diff::review::{self, Rows, Warning};
 use retort::diff::{Op, Renames, diff};
 use retort::migrate;
 use retort::migrate::connection::Connection;
@@ -24,10 +27,13 @@ use crate::cli::create::{new_revision_on_head, write_revision};
 use crate::cli::database::{migrate_error, runtime};
 use crate::cli::error::CliError;
 
-/// The live schema and the models, both normalised for the database.
+/// The live schema and the models, both normalised for the database, the
+/// operations between them and what a reviewer must look at.
 struct Compared {
     database: Schema,
     models: Schema,
+    ops: Vec<Op>,
+    warnings: Vec<Warning>,
 }
 
 /// Reads both sides; refuses when the database is not at the head
@@ -36,23 +42,70 @@ fn compare(
     context: &Context,
     config: &Config,
     graph: &RevisionGraph,
+    renames: Renames,
 ) -> Result<Compared, CliError> {
-    let sources: Vec<Source> = config
+    let mut models = load_models(config)?;
+    let url = context.url(Some(config))?;
+    dialect(url.url.dialect()).normalize(&mut models);
+    runtime()?.block_on(async {
+        let mut connection = context.connect(&url, Some(config)).await?;
+        let result = async {
+            let database = read_database(&mut connection, config, graph).await?;
+            let ops = diff(&database, &models, renames);
+            let warnings = review(&mut connection, &ops).await;
+            Ok(Compared {
+                database,
+                models,
+                ops,
+                warnings,
+            })
+        }
+        .await;
+        connection.close().await;
+        result
+    })
+}
+
+/// The models, without the tables `exclude_tables` leaves alone.
+fn load_models(config: &Config) -> Result<Schema, CliError> {
+    let mut models = models::load(&sources(config), &config.root).map_err(model_error)?;
+    config.exclude_tables.apply(&mut models);
+    Ok(models)
+}
+
+fn sources(config: &Config) -> Vec<Source> {
+    config
         .models
         .iter()
         .map(|m| Source::from_config(m, &config.root))
-        .collect();
-    let mut models = models::load(&sources, &config.root).map_err(model_error)?;
-    let url = context.url(Some(config))?;
-    let dialect = dialect(url.url.dialect());
-    dialect.normalize(&mut models);
-    let database = runtime()?.block_on(async {
-        let mut connection = context.connect(&url, Some(config)).await?;
-        let result = read_database(&mut connection, config, graph).await;
-        connection.close().await;
-        result
-    })?;
-    Ok(Compared { database, models })
+        .collect()
+}
+
+/// The warnings for `ops`, with the rows they depend on read from the
+/// database.
+async fn review(connection: &mut Connection, ops: &[Op]) -> Vec<Warning> {
+    let mut answers = HashMap::new();
+    for probe in review::probes(ops, dialect(connection.kind())) {
+        let rows = match connection.strings(&probe.sql).await {
+            Ok(rows) if rows.is_empty() => Rows::None,
+            Ok(_) => Rows::Found,
+            Err(error) => Rows::Unknown(error.to_string()),
+        };
+        answers.insert(probe.op, rows);
+    }
+    review::warnings(ops, |op| answers.get(&op).cloned().unwrap_or(Rows::None))
+}
+
+/// The live schema without retort's own tables and those `exclude_tables`
+/// leaves alone.
+async fn introspect(connection: &mut Connection, config: &Config) -> Result<Schema, String> {
+    let tables = Tables::new(dialect(connection.kind()), &config.version_table);
+    let mut schema = connection
+        .introspect(&[tables.version_name.clone(), tables.log_name.clone()])
+        .await
+        .map_err(|e| e.to_string())?;
+    config.exclude_tables.apply(&mut schema);
+    Ok(schema)
 }
 
 async fn read_database(
@@ -75,11 +128,9 @@ async fn read_database(
             Some("run `retort upgrade` first, so that only model changes are compared".to_owned()),
         ));
     }
-    let tables = Tables::new(dialect(connection.kind()), &config.version_table);
-    connection
-        .introspect(&[tables.version_name.clone(), tables.log_name.clone()])
+    introspect(connection, config)
         .await
-        .map_err(|e| CliError::usage(e.to_string(), None))
+        .map_err(|e| CliError::usage(e, None))
 }
 
 /// For `status`: the operations between the database and the models, when
@@ -90,28 +141,18 @@ pub(crate) async fn drift(
     connection: &mut Connection,
     config: &Config,
 ) -> Option<Result<Vec<Op>, String>> {
-    let sources: Vec<Source> = config
-        .models
-        .iter()
-        .map(|m| Source::from_config(m, &config.root))
-        .collect();
-    let mut models = match models::load(&sources, &config.root) {
+    let mut models = match models::load(&sources(config), &config.root) {
         Ok(models) if models.tables.is_empty() => return None,
         Ok(models) => models,
         Err(models::Error::None) => return None,
         Err(error) => return Some(Err(error.to_string())),
     };
-    let dialect = dialect(connection.kind());
-    dialect.normalize(&mut models);
-    let tables = Tables::new(dialect, &config.version_table);
+    config.exclude_tables.apply(&mut models);
+    dialect(connection.kind()).normalize(&mut models);
     Some(
-        match connection
-            .introspect(&[tables.version_name.clone(), tables.log_name.clone()])
+        introspect(connection, config)
             .await
-        {
-            Ok(database) => Ok(diff(&database, &models, Renames::Detect)),
-            Err(error) => Err(error.to_string()),
-        },
+            .map(|database| diff(&database, &models, Renames::Detect)),
     )
 }
 
@@ -135,20 +176,28 @@ fn renames(no_renames: bool) -> Renames {
 /// `check`: exit 1 listing the operations when models and database differ.
 pub fn check(context: &Context, no_renames: bool) -> Result<u8, CliError> {
     let (config, graph) = context.project()?;
-    let compared = compare(context, &config, &graph)?;
-    let ops = diff(&compared.database, &compared.models, renames(no_renames));
+    let Compared {
+        database,
+        ops,
+        warnings,
+        ..
+    } = compare(context, &config, &graph, renames(no_renames))?;
     if context.output.is_json() {
         let operations: Vec<Value> = ops
             .iter()
-            .map(|op| json!({"op": op.kind(), "table": op.table(), "sql": write_ops(std::slice::from_ref(op), &compared.database)}))
+            .map(|op| json!({"op": op.kind(), "table": op.table(), "sql": write_ops(std::slice::from_ref(op), &database)}))
             .collect();
-        context
-            .output
-            .document(&json!({"in_sync": ops.is_empty(), "operations": operations}));
+        let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        context.output.document(&json!({
+            "in_sync": ops.is_empty(),
+            "operations": operations,
+            "warnings": warnings,
+        }));
     } else if ops.is_empty() {
         context.output.progress("The database matches the models.");
     } else {
-        context.output.line(&write_ops(&ops, &compared.database));
+        context.output.line(&write_ops(&ops, &database));
+        warn(context, &warnings);
     }
     if ops.is_empty() {
         Ok(0)
@@ -163,18 +212,21 @@ pub fn check(context: &Context, no_renames: bool) -> Result<u8, CliError> {
     }
 }
 
+fn warn(context: &Context, warnings: &[Warning]) {
+    for warning in warnings {
+        context.output.progress(&format!("warning: {warning}"));
+    }
+}
+
 /// `dump`: the live schema as portable DDL on stdout.
 pub fn dump(context: &Context) -> Result<u8, CliError> {
     let config = context.config()?;
     let url = context.url(Some(&config))?;
     let schema = runtime()?.block_on(async {
         let mut connection = context.connect(&url, Some(&config)).await?;
-        let tables = Tables::new(dialect(connection.kind()), &config.version_table);
-        let result = connection
-            .introspect(&[tables.version_name.clone(), tables.log_name.clone()])
-            .await;
+        let result = introspect(&mut connection, &config).await;
         connection.close().await;
-        result.map_err(|e| CliError::usage(e.to_string(), None))
+        result.map_err(|e| CliError::usage(e, None))
     })?;
     context.output.line(&write_schema(&schema));
     Ok(0)
@@ -183,37 +235,23 @@ pub fn dump(context: &Context) -> Result<u8, CliError> {
 /// `autogenerate -m MSG`: a revision from the database to the models.
 pub fn autogenerate(context: &Context, args: AutogenerateArgs) -> Result<u8, CliError> {
     let (config, graph) = context.project()?;
-    let compared = compare(context, &config, &graph)?;
-    let ops = diff(
-        &compared.database,
-        &compared.models,
-        renames(args.no_renames),
-    );
+    let compared = compare(context, &config, &graph, renames(args.no_renames))?;
+    let ops = &compared.ops;
     if ops.is_empty() && !args.empty {
         context
             .output
             .progress("No changes: the database matches the models; nothing written.");
         return Ok(0);
     }
-    let mut notes = Vec::new();
-    for op in &ops {
-        match op {
-            Op::RenameTable { from, to } => notes.push(format!("RENAME? table {from} -> {to}: a dropped and an added table of the same shape; check this is a rename (or use --no-renames)")),
-            Op::RenameColumn { table, from, to } => notes.push(format!("RENAME? column {table}.{from} -> {to}: a dropped and an added column of the same shape; check this is a rename (or use --no-renames)")),
-            op if op.is_destructive() => notes.push(format!("DESTRUCTIVE: {} on {} loses data", op.kind(), op.table().unwrap_or("?"))),
-            Op::AlterColumn { from, to, table } if from.nullable && !to.nullable && to.default.is_none() => {
-                notes.push(format!("DESTRUCTIVE: {table}.{} becomes NOT NULL without a default; it fails on a table with NULLs", to.name))
-            }
-            _ => {}
-        }
-    }
-    for note in &notes {
-        context.output.progress(&format!("warning: {note}"));
-    }
+    warn(context, &compared.warnings);
     let down: Vec<Op> = ops.iter().rev().filter_map(Op::reverse).collect();
-    let header: String = notes.iter().map(|n| format!("-- {n}\n")).collect();
+    let header: String = compared
+        .warnings
+        .iter()
+        .map(|w| format!("-- {w}\n"))
+        .collect();
     let new = NewRevision {
-        upgrade_sql: format!("{header}{}", write_ops(&ops, &compared.database)),
+        upgrade_sql: format!("{header}{}", write_ops(ops, &compared.database)),
         downgrade_sql: write_ops(&down, &compared.models),
         ..new_revision_on_head(&graph, args.message, args.rev_id.as_deref())?
     };

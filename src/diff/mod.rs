@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod op;
+pub mod review;
 
 pub use compare::{Renames, diff};
 pub use op::{ApplyError, Op};

@@ -2,7 +2,7 @@
 //! it, `autogenerate` writes the revision, `upgrade` applies it, `check`
 //! passes; `dump` reads the live schema back as portable SQL.
 
-use super::{Backend, DbProject, per_backend};
+use super::{Backend, DbProject, R, per_backend};
 
 fn models_loop(backend: Backend) {
     let Some(p) = DbProject::mercury_bank(backend) else {
@@ -73,3 +73,150 @@ fn models_loop(backend: Backend) {
     assert!(!dump.stdout.contains("retort_version"), "{}", dump.stdout);
 }
 per_backend!(models_loop);
+
+/// A project at `R[0]`, whose upgrade is `ddl`, with `models` as the
+/// declared schema and `extra` appended to `retort.toml`.
+fn project_at(backend: Backend, ddl: &str, models: &str, extra: &str) -> Option<DbProject> {
+    let p = DbProject::new(backend)?;
+    p.revision(
+        R[0],
+        "",
+        &format!("-- migrate:upgrade\n{ddl}\n-- migrate:downgrade\nSELECT 1;\n"),
+    );
+    let config = p.path().join("retort.toml");
+    let mut toml = std::fs::read_to_string(&config).expect("retort.toml");
+    toml.push_str(extra);
+    std::fs::write(&config, toml).expect("write retort.toml");
+    std::fs::create_dir_all(p.path().join("models")).expect("models/");
+    std::fs::write(p.path().join("models/schema.sql"), models).expect("write models");
+    p.run(&["upgrade"]).success();
+    Some(p)
+}
+
+/// `exclude_tables` takes tables out of both sides: a table only in the
+/// database is not dropped, one only in the models is not created, and
+/// `dump` leaves them out.
+fn excluded_tables_are_left_alone(backend: Backend) {
+    let Some(p) = project_at(
+        backend,
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);\n\
+         CREATE TABLE legacy_orders (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id));\n\
+         CREATE TABLE tmp_import (line TEXT);",
+        "CREATE TABLE users (id INTEGER PRIMARY KEY);\n\
+         CREATE TABLE tmp_scratch (id INTEGER);",
+        "exclude_tables = [\"legacy_orders\", \"tmp_*\"]\n",
+    ) else {
+        return;
+    };
+    let check = p.run(&["--format", "json", "check"]).success().json();
+    assert_eq!(check["in_sync"], true, "{check}");
+    let status = p.run(&["--format", "json", "status"]).success().json();
+    assert_eq!(status["drift"], serde_json::json!([]), "{status}");
+    p.run(&["autogenerate", "-m", "nothing"])
+        .success()
+        .stderr_has(&["No changes"]);
+    let dump = p.run(&["dump"]).success();
+    assert!(
+        dump.stdout.contains("CREATE TABLE users"),
+        "{}",
+        dump.stdout
+    );
+    for excluded in ["legacy_orders", "tmp_import"] {
+        assert!(!dump.stdout.contains(excluded), "{}", dump.stdout);
+    }
+
+    // Without the setting, the same database and models differ.
+    let config = p.path().join("retort.toml");
+    let toml = std::fs::read_to_string(&config).expect("retort.toml");
+    let toml: String = toml
+        .lines()
+        .filter(|l| !l.starts_with("exclude_tables"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&config, toml).expect("write retort.toml");
+    let drift = p.run(&["--format", "json", "check"]).code(1).json();
+    let mut ops: Vec<String> = drift["operations"]
+        .as_array()
+        .expect("operations")
+        .iter()
+        .map(|op| format!("{} {}", op["op"], op["table"]))
+        .collect();
+    ops.sort();
+    assert_eq!(
+        ops,
+        [
+            r#""create_table" "tmp_scratch""#,
+            r#""drop_foreign_key" "legacy_orders""#,
+            r#""drop_table" "legacy_orders""#,
+            r#""drop_table" "tmp_import""#
+        ],
+        "{drift}"
+    );
+}
+per_backend!(excluded_tables_are_left_alone);
+
+/// A bad pattern is a configuration error naming the key and the pattern.
+#[test]
+fn a_bad_exclude_pattern_is_a_usage_error() {
+    let p = crate::common::Project::new();
+    let config = p.path().join("retort.toml");
+    let toml = std::fs::read_to_string(&config).expect("retort.toml");
+    let bad = toml.replace("exclude_tables = []", "exclude_tables = [\"tmp_[\"]");
+    assert_ne!(bad, toml, "`init` writes `exclude_tables`");
+    std::fs::write(&config, bad).expect("write retort.toml");
+    p.run(&["check"])
+        .code(2)
+        .stderr_has(&["invalid `exclude_tables`", "`tmp_[`"]);
+}
+
+/// `NOT NULL` without a default is flagged only where the rows make it
+/// fail: a new column on a filled table, NULLs in a column being tightened.
+fn not_null_is_flagged_only_on_rows_that_fail(backend: Backend) {
+    let Some(p) = project_at(
+        backend,
+        "CREATE TABLE filled (id INTEGER PRIMARY KEY, note VARCHAR(20));\n\
+         CREATE TABLE empty (id INTEGER PRIMARY KEY, note VARCHAR(20));\n\
+         CREATE TABLE clean (id INTEGER PRIMARY KEY, note VARCHAR(20));\n\
+         INSERT INTO filled (id) VALUES (1);\n\
+         INSERT INTO clean (id, note) VALUES (1, 'x');",
+        "CREATE TABLE filled (id INTEGER PRIMARY KEY, note VARCHAR(20) NOT NULL, age INTEGER NOT NULL);\n\
+         CREATE TABLE empty (id INTEGER PRIMARY KEY, note VARCHAR(20) NOT NULL, age INTEGER NOT NULL);\n\
+         CREATE TABLE clean (id INTEGER PRIMARY KEY, note VARCHAR(20) NOT NULL);",
+        "",
+    ) else {
+        return;
+    };
+    let check = p.run(&["--format", "json", "check"]).code(1).json();
+    let warnings: Vec<&str> = check["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect();
+    assert_eq!(warnings.len(), 2, "{check}");
+    assert!(
+        warnings.iter().any(|w| w.starts_with(
+            "DESTRUCTIVE: filled.age is added NOT NULL without a default, and filled has rows"
+        )),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.starts_with(
+            "DESTRUCTIVE: filled.note becomes NOT NULL, and rows of filled hold NULL"
+        )),
+        "{warnings:?}"
+    );
+
+    let run = p
+        .run(&["autogenerate", "-m", "tighten", "--rev-id", R[1]])
+        .success()
+        .stderr_has(&["warning: DESTRUCTIVE: filled.age is added NOT NULL"]);
+    assert!(!run.stderr.contains("empty."), "{}", run.stderr);
+    assert!(!run.stderr.contains("clean."), "{}", run.stderr);
+    let revision = p.project.file_of(R[1]);
+    assert!(
+        revision.contains("-- DESTRUCTIVE: filled.note becomes NOT NULL"),
+        "{revision}"
+    );
+}
+per_backend!(not_null_is_flagged_only_on_rows_that_fail);

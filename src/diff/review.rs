@@ -1,0 +1,351 @@
+//! What a person must look at before running generated operations: likely
+//! renames, and changes that lose data or fail on the rows already there.
+//!
+//! Whether `NOT NULL` fails depends on the data, so that question is asked
+//! of the database: [`probes`] gives one cheap `SELECT 1 … LIMIT 1` per
+//! operation that needs it, and [`warnings`] takes their answers. A probe
+//! that could not run counts as "rows found": a warning too many is cheaper
+//! than a failed deploy.
+
+use std::fmt;
+
+use crate::dialect::Dialect;
+use crate::diff::Op;
+
+/// One thing for a reviewer, written into the generated file and on stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// A dropped and an added table or column of the same shape, written as
+    /// a rename.
+    Rename(String),
+    /// A change that loses data, or fails on the rows the table holds.
+    Destructive(String),
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::Rename(text) => write!(f, "RENAME? {text}"),
+            Warning::Destructive(text) => write!(f, "DESTRUCTIVE: {text}"),
+        }
+    }
+}
+
+/// A question about the rows that decides whether `ops[op]` fails: any row
+/// at all, or any row holding NULL in a column becoming `NOT NULL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// Index of the operation in the slice given to [`probes`].
+    pub op: usize,
+    /// `SELECT 1 … LIMIT 1`: a row back means yes.
+    pub sql: String,
+}
+
+/// What a probe found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rows {
+    /// The table has the rows that make the operation fail.
+    Found,
+    /// It has none: the operation runs.
+    None,
+    /// The probe failed; the reason is shown with the warning.
+    Unknown(String),
+}
+
+/// The probes `ops` need, against the database before them. Names are
+/// followed back through renames earlier in `ops`; a table created earlier
+/// in `ops` is empty and needs none.
+pub fn probes(ops: &[Op], dialect: &dyn Dialect) -> Vec<Probe> {
+    let mut probes = Vec::new();
+    for (index, op) in ops.iter().enumerate() {
+        let Some((table, null_in)) = needs_probe(op) else {
+            continue;
+        };
+        let Some((table, null_in)) = name_before(&ops[..index], table, null_in) else {
+            continue;
+        };
+        let mut sql = format!("SELECT 1 FROM {}", dialect.quote_ident(&table));
+        if let Some(column) = null_in {
+            sql.push_str(&format!(" WHERE {} IS NULL", dialect.quote_ident(&column)));
+        }
+        sql.push_str(" LIMIT 1");
+        probes.push(Probe { op: index, sql });
+    }
+    probes
+}
+
+/// The table an operation's rows are probed in, and the column that must
+/// hold no NULL (`None`: any row counts): adding a `NOT NULL` column
+/// without a default, and setting `NOT NULL` (a default does not fill the
+/// NULLs already there).
+fn needs_probe(op: &Op) -> Option<(&String, Option<&String>)> {
+    match op {
+        Op::AddColumn { table, column }
+            if !column.nullable && column.default.is_none() && !column.identity =>
+        {
+            Some((table, None))
+        }
+        Op::AlterColumn { table, from, to } if from.nullable && !to.nullable => {
+            Some((table, Some(&to.name)))
+        }
+        _ => None,
+    }
+}
+
+/// The table (and column) names in the database before `earlier` ran;
+/// `None` when `earlier` creates the table.
+fn name_before(
+    earlier: &[Op],
+    table: &str,
+    column: Option<&String>,
+) -> Option<(String, Option<String>)> {
+    let mut table = table.to_owned();
+    let mut column = column.cloned();
+    for op in earlier.iter().rev() {
+        match op {
+            Op::CreateTable(created) if created.name == table => return None,
+            Op::RenameTable { from, to } if *to == table => table = from.clone(),
+            Op::RenameColumn {
+                table: renamed,
+                from,
+                to,
+            } if *renamed == table && column.as_ref() == Some(to) => column = Some(from.clone()),
+            _ => {}
+        }
+    }
+    Some((table, column))
+}
+
+/// The warnings for `ops`; `rows(i)` answers the probe of `ops[i]`, and
+/// is `Rows::None` for an operation [`probes`] gave no probe (its table is
+/// created in `ops`).
+pub fn warnings(ops: &[Op], rows: impl Fn(usize) -> Rows) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for (index, op) in ops.iter().enumerate() {
+        match op {
+            Op::RenameTable { from, to } => warnings.push(Warning::Rename(format!(
+                "table {from} -> {to}: a dropped and an added table of the same shape; \
+                 check this is a rename (or use --no-renames)"
+            ))),
+            Op::RenameColumn { table, from, to } => warnings.push(Warning::Rename(format!(
+                "column {table}.{from} -> {to}: a dropped and an added column of the same shape; \
+                 check this is a rename (or use --no-renames)"
+            ))),
+            Op::AddColumn { table, column } => {
+                let why = |found: &str| {
+                    format!(
+                        "{table}.{} is added NOT NULL without a default, and {found}: \
+                         PostgreSQL and SQLite refuse it, MySQL fills in 0 or ''; \
+                         add a DEFAULT, or add it nullable, fill it, then set NOT NULL",
+                        column.name
+                    )
+                };
+                if let Some(text) = concern(&rows, index, op, why, &format!("{table} has rows")) {
+                    warnings.push(Warning::Destructive(text));
+                }
+            }
+            Op::AlterColumn { table, to, .. } => {
+                let why = |found: &str| {
+                    format!(
+                        "{table}.{} becomes NOT NULL, and {found}: the upgrade fails \
+                         until they are filled (an UPDATE before it)",
+                        to.name
+                    )
+                };
+                let found = format!("rows of {table} hold NULL in it");
+                if let Some(text) = concern(&rows, index, op, why, &found) {
+                    warnings.push(Warning::Destructive(text));
+                }
+                if op.is_destructive() {
+                    warnings.push(Warning::Destructive(narrowed(op)));
+                }
+            }
+            op if op.is_destructive() => warnings.push(Warning::Destructive(format!(
+                "{} on {} loses data",
+                op.kind(),
+                op.table().unwrap_or("?")
+            ))),
+            _ => {}
+        }
+    }
+    warnings
+}
+
+/// The text of a NOT NULL warning for `op` when its probe found rows (or
+/// could not tell); `None` when it has no probe or the rows are fine.
+fn concern(
+    rows: &impl Fn(usize) -> Rows,
+    index: usize,
+    op: &Op,
+    why: impl Fn(&str) -> String,
+    found: &str,
+) -> Option<String> {
+    needs_probe(op)?;
+    match rows(index) {
+        Rows::None => None,
+        Rows::Found => Some(why(found)),
+        Rows::Unknown(reason) => Some(why(&format!(
+            "whether {} has such rows could not be checked ({reason})",
+            op.table().unwrap_or("?")
+        ))),
+    }
+}
+
+fn narrowed(op: &Op) -> String {
+    match op {
+        Op::AlterColumn { table, from, to } => format!(
+            "{table}.{} changes type from {} to {}, which may not hold every value",
+            to.name, from.ty, to.ty
+        ),
+        _ => format!("{} loses data", op.kind()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DialectKind;
+    use crate::dialect::dialect;
+    use crate::schema::{Column, Table, Type};
+
+    fn not_null(name: &str) -> Column {
+        Column {
+            nullable: false,
+            ..Column::new(name, Type::Integer)
+        }
+    }
+
+    fn add(table: &str, column: Column) -> Op {
+        Op::AddColumn {
+            table: table.into(),
+            column,
+        }
+    }
+
+    fn set_not_null(table: &str, name: &str) -> Op {
+        Op::AlterColumn {
+            table: table.into(),
+            from: Column::new(name, Type::Integer),
+            to: not_null(name),
+        }
+    }
+
+    #[test]
+    fn not_null_without_default_is_probed() {
+        let postgres = dialect(DialectKind::Postgres);
+        let with_default = Column {
+            default: Some(crate::schema::Default::Number("0".into())),
+            ..not_null("b")
+        };
+        let ops = [
+            add("t", not_null("a")),
+            add("t", with_default),
+            add("t", Column::new("c", Type::Integer)),
+            set_not_null("t", "d"),
+        ];
+        let probes = probes(&ops, postgres);
+        assert_eq!(
+            probes,
+            [
+                Probe {
+                    op: 0,
+                    sql: r#"SELECT 1 FROM "t" LIMIT 1"#.into()
+                },
+                Probe {
+                    op: 3,
+                    sql: r#"SELECT 1 FROM "t" WHERE "d" IS NULL LIMIT 1"#.into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn probes_use_the_names_before_renames_and_skip_new_tables() {
+        let mysql = dialect(DialectKind::Mysql);
+        let ops = [
+            Op::RenameTable {
+                from: "old".into(),
+                to: "new".into(),
+            },
+            Op::RenameColumn {
+                table: "new".into(),
+                from: "x".into(),
+                to: "y".into(),
+            },
+            set_not_null("new", "y"),
+            Op::CreateTable(Table::new("fresh")),
+            add("fresh", not_null("a")),
+        ];
+        let probes = probes(&ops, mysql);
+        assert_eq!(probes.len(), 1, "{probes:?}");
+        assert_eq!(probes[0].op, 2);
+        assert_eq!(
+            probes[0].sql,
+            "SELECT 1 FROM `old` WHERE `x` IS NULL LIMIT 1"
+        );
+    }
+
+    #[test]
+    fn only_rows_that_fail_are_warned_about() {
+        let ops = [add("t", not_null("a")), set_not_null("u", "b")];
+        assert!(warnings(&ops, |_| Rows::None).is_empty());
+
+        let found = warnings(&ops, |_| Rows::Found);
+        assert_eq!(found.len(), 2);
+        assert!(
+            found[0].to_string().starts_with(
+                "DESTRUCTIVE: t.a is added NOT NULL without a default, and t has rows"
+            ),
+            "{}",
+            found[0]
+        );
+        assert!(
+            found[1]
+                .to_string()
+                .contains("u.b becomes NOT NULL, and rows of u hold NULL in it"),
+            "{}",
+            found[1]
+        );
+
+        let unknown = warnings(&ops[..1], |_| Rows::Unknown("denied".into()));
+        assert!(
+            unknown[0]
+                .to_string()
+                .contains("could not be checked (denied)")
+        );
+    }
+
+    #[test]
+    fn drops_narrowing_and_renames_are_listed() {
+        let narrowing = Op::AlterColumn {
+            table: "t".into(),
+            from: Column::new("a", Type::BigInt),
+            to: not_null("a"),
+        };
+        let ops = [
+            Op::DropTable(Table::new("gone")),
+            Op::RenameColumn {
+                table: "t".into(),
+                from: "x".into(),
+                to: "y".into(),
+            },
+            narrowing,
+        ];
+        let text: Vec<String> = warnings(&ops, |_| Rows::Found)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(text[0], "DESTRUCTIVE: drop_table on gone loses data");
+        assert!(
+            text[1].starts_with("RENAME? column t.x -> y"),
+            "{}",
+            text[1]
+        );
+        assert!(text[2].contains("t.a becomes NOT NULL"), "{}", text[2]);
+        assert!(
+            text[3].contains("t.a changes type from BIGINT to INTEGER"),
+            "{}",
+            text[3]
+        );
+    }
+}
