@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use retort::Config;
 use retort::dialect::dialect;
+use retort::diff::declared::as_declared;
 use retort::diff::review::{self, Rows, Warning};
 use retort::diff::{Op, Renames, diff};
 use retort::migrate;
@@ -44,14 +45,15 @@ fn compare(
     graph: &RevisionGraph,
     renames: Renames,
 ) -> Result<Compared, CliError> {
-    let mut models = load_models(config)?;
+    let declared = load_models(config)?;
     let url = context.url(Some(config))?;
+    let mut models = declared.clone();
     dialect(url.url.dialect()).normalize(&mut models);
     runtime()?.block_on(async {
         let mut connection = context.connect(&url, Some(config)).await?;
         let result = async {
             let database = read_database(&mut connection, config, graph).await?;
-            let ops = diff(&database, &models, renames);
+            let ops = as_declared(diff(&database, &models, renames), &declared);
             let warnings = review(&mut connection, &ops).await;
             Ok(Compared {
                 database,

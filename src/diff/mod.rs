@@ -3,6 +3,7 @@
 //! operations between them (autogenerate's core).
 
 pub mod compare;
+pub mod declared;
 pub mod op;
 pub mod review;
 
