@@ -429,6 +429,13 @@ pub(crate) fn normalize(schema: &mut Schema) {
                 (Type::Numeric { scale: Some(s), .. }, Some(Default::Number(n))) => {
                     Some(Default::Number(with_scale(&n, *s).unwrap_or(n)))
                 }
+                // `DEFAULT '0'` on a DECIMAL(10, 2) reads back as the number 0.00.
+                (Type::Numeric { scale: Some(s), .. }, Some(Default::String(text))) => {
+                    Some(match with_scale(&text, *s) {
+                        Some(n) => Default::Number(n),
+                        None => Default::String(text),
+                    })
+                }
                 // `1e3` reads back as `1000`, `2.50` as `2.5`.
                 (Type::Real | Type::Double, Some(Default::Number(n))) => {
                     Some(Default::Number(match n.parse::<f64>() {
