@@ -53,6 +53,25 @@ impl Context {
     }
 }
 
+impl Context {
+    /// Connects (naming the database), runs `work`, and closes the
+    /// connection whatever `work` returns, so that no command leaves a
+    /// server session to time out.
+    pub(crate) fn with_connection<T>(
+        &self,
+        url: &ResolvedUrl,
+        config: Option<&Config>,
+        work: impl AsyncFnOnce(&mut Connection) -> Result<T, CliError>,
+    ) -> Result<T, CliError> {
+        runtime()?.block_on(async {
+            let mut connection = self.connect(url, config).await?;
+            let result = work(&mut connection).await;
+            connection.close().await;
+            result
+        })
+    }
+}
+
 /// `test-connection [--wait SECS]`.
 pub fn test_connection(context: &Context, wait: Option<u64>) -> Result<u8, CliError> {
     let config = context.config().ok();
@@ -99,104 +118,135 @@ pub fn test_connection(context: &Context, wait: Option<u64>) -> Result<u8, CliEr
 pub fn current(context: &Context) -> Result<u8, CliError> {
     let (config, graph) = context.project()?;
     let url = context.url(Some(&config))?;
-    runtime()?.block_on(async {
-        let mut connection = context.connect(&url, Some(&config)).await?;
-        let rows = migrate::current(&mut connection, &config.version_table)
+    let rows = context.with_connection(&url, Some(&config), async |connection| {
+        migrate::current(connection, &config.version_table)
             .await
-            .map_err(migrate_error)?;
-        connection.close().await;
-        let known: Vec<Node> = rows.iter().filter_map(|r| graph.node(r)).collect();
-        if context.output.is_json() {
-            context.output.revisions(&graph, &known, false);
-        } else {
-            for row in &rows {
-                match graph.node(row) {
-                    Some(node) => context
-                        .output
-                        .revisions(&graph, &[node], context.output.verbose),
-                    None => context
-                        .output
-                        .line(&format!("{row} (no revision file has it)")),
-                }
+            .map_err(migrate_error)
+    })?;
+    let known: Vec<Node> = rows.iter().filter_map(|r| graph.node(r)).collect();
+    if context.output.is_json() {
+        context.output.revisions(&graph, &known, false);
+    } else {
+        for row in &rows {
+            match graph.node(row) {
+                Some(node) => context
+                    .output
+                    .revisions(&graph, &[node], context.output.verbose),
+                None => context
+                    .output
+                    .line(&format!("{row} (no revision file has it)")),
             }
         }
-        Ok(0)
-    })
+    }
+    Ok(0)
 }
 
 /// `status`.
 pub fn status(context: &Context) -> Result<u8, CliError> {
     let (config, graph) = context.project()?;
     let url = context.url(Some(&config))?;
-    runtime()?.block_on(async {
-        let mut connection = context.connect(&url, Some(&config)).await?;
-        let status =
-            migrate::status(&mut connection, &graph, &config.version_table).await.map_err(migrate_error)?;
+    let (status, drift) = context.with_connection(&url, Some(&config), async |connection| {
+        let status = migrate::status(connection, &graph, &config.version_table)
+            .await
+            .map_err(migrate_error)?;
         // Drift means something only at head: before that, pending revisions explain it.
         let drift = if status.pending.is_empty() && status.unknown.is_empty() {
-            crate::cli::schema::drift(&mut connection, &config).await
+            crate::cli::schema::drift(connection, &config).await
         } else {
             None
         };
-        connection.close().await;
-        let heads = graph.names(graph.heads());
-        if context.output.is_json() {
-            let drift = match &drift {
-                Some(Ok(ops)) => json!(ops.iter().map(|op| json!({"op": op.kind(), "table": op.table()})).collect::<Vec<_>>()),
-                _ => Value::Null,
-            };
-            context.output.document(&json!({
-                "database": url.url.redacted(),
-                "current": status.current,
-                "heads": heads,
-                "pending": status.pending,
-                "modified": status.modified,
-                "unknown": status.unknown,
-                "drift": drift,
-            }));
-            return Ok(0);
-        }
-        let list = |ids: &[String]| if ids.is_empty() { "(none)".to_owned() } else { ids.join(", ") };
-        let out = &context.output;
-        out.line(&format!("Current: {}", if status.current.is_empty() { "base (nothing applied)".to_owned() } else { list(&status.current) }));
-        out.line(&format!("Heads: {}", list(&heads)));
-        if status.pending.is_empty() {
-            out.line("Pending: none, the database is up to date");
+        Ok((status, drift))
+    })?;
+    let heads = graph.names(graph.heads());
+    if context.output.is_json() {
+        let drift = match &drift {
+            Some(Ok(ops)) => json!(
+                ops.iter()
+                    .map(|op| json!({"op": op.kind(), "table": op.table()}))
+                    .collect::<Vec<_>>()
+            ),
+            _ => Value::Null,
+        };
+        context.output.document(&json!({
+            "database": url.url.redacted(),
+            "current": status.current,
+            "heads": heads,
+            "pending": status.pending,
+            "modified": status.modified,
+            "unknown": status.unknown,
+            "drift": drift,
+        }));
+        return Ok(0);
+    }
+    let list = |ids: &[String]| {
+        if ids.is_empty() {
+            "(none)".to_owned()
         } else {
-            out.line(&format!("Pending ({}), in apply order:", status.pending.len()));
-            for id in &status.pending {
-                if let Some(node) = graph.node(id) {
-                    out.line(&format!("  {} {}", revision_short(&graph, node), graph.revision(node).message));
-                }
+            ids.join(", ")
+        }
+    };
+    let out = &context.output;
+    out.line(&format!(
+        "Current: {}",
+        if status.current.is_empty() {
+            "base (nothing applied)".to_owned()
+        } else {
+            list(&status.current)
+        }
+    ));
+    out.line(&format!("Heads: {}", list(&heads)));
+    if status.pending.is_empty() {
+        out.line("Pending: none, the database is up to date");
+    } else {
+        out.line(&format!(
+            "Pending ({}), in apply order:",
+            status.pending.len()
+        ));
+        for id in &status.pending {
+            if let Some(node) = graph.node(id) {
+                out.line(&format!(
+                    "  {} {}",
+                    revision_short(&graph, node),
+                    graph.revision(node).message
+                ));
             }
         }
-        if !status.modified.is_empty() {
-            out.line(&format!("Modified since applied: {}", list(&status.modified)));
-            out.line("  `retort upgrade` refuses to run until the files are restored or the change is accepted with `--accept-checksum REV`");
-        }
-        if !status.unknown.is_empty() {
-            out.line(&format!("Applied but missing from the revision files: {}", list(&status.unknown)));
-        }
-        match &drift {
-            Some(Ok(ops)) if ops.is_empty() => out.line("Drift: none, the database matches the models"),
-            Some(Ok(ops)) => out.line(&format!(
-                "Drift: the models differ from the database by {} operation(s); `retort check` lists them, `retort autogenerate -m MSG` writes them",
-                ops.len()
-            )),
-            Some(Err(error)) => out.line(&format!("Drift: not compared: {error}")),
-            None => {}
-        }
-        if let Some(row) = &status.partial {
-            out.line(&format!(
-                "Stopped part way: {} ran {} of {} statements{}",
-                row.revision,
-                row.statements_applied,
-                row.statements_total,
-                row.error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default()
-            ));
-        }
-        Ok(0)
-    })
+    }
+    if !status.modified.is_empty() {
+        out.line(&format!(
+            "Modified since applied: {}",
+            list(&status.modified)
+        ));
+        out.line("  `retort upgrade` refuses to run until the files are restored or the change is accepted with `--accept-checksum REV`");
+    }
+    if !status.unknown.is_empty() {
+        out.line(&format!(
+            "Applied but missing from the revision files: {}",
+            list(&status.unknown)
+        ));
+    }
+    match &drift {
+        Some(Ok(ops)) if ops.is_empty() => out.line("Drift: none, the database matches the models"),
+        Some(Ok(ops)) => out.line(&format!(
+            "Drift: the models differ from the database by {} operation(s); `retort check` lists them, `retort autogenerate -m MSG` writes them",
+            ops.len()
+        )),
+        Some(Err(error)) => out.line(&format!("Drift: not compared: {error}")),
+        None => {}
+    }
+    if let Some(row) = &status.partial {
+        out.line(&format!(
+            "Stopped part way: {} ran {} of {} statements{}",
+            row.revision,
+            row.statements_applied,
+            row.statements_total,
+            row.error
+                .as_ref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
+        ));
+    }
+    Ok(0)
 }
 
 /// `upgrade` and `downgrade`.
@@ -310,13 +360,10 @@ fn live(
         context.output.progress(
             "MySQL/MariaDB commit DDL implicitly, so a dry run cannot roll it back; this is the plan, not executed:",
         );
-        let rows = runtime()?.block_on(async {
-            let mut connection = context.connect(&url, Some(config)).await?;
-            let rows = migrate::current(&mut connection, &config.version_table)
+        let rows = context.with_connection(&url, Some(config), async |connection| {
+            migrate::current(connection, &config.version_table)
                 .await
-                .map_err(migrate_error);
-            connection.close().await;
-            rows
+                .map_err(migrate_error)
         })?;
         let start = Applied::from_versions(graph, &rows).map_err(|e| migrate_error(e.into()))?;
         return offline_for(

@@ -25,7 +25,7 @@ use retort::sql::write::{write_ops, write_schema};
 use crate::cli::Context;
 use crate::cli::args::AutogenerateArgs;
 use crate::cli::create::{new_revision_on_head, write_revision};
-use crate::cli::database::{migrate_error, runtime};
+use crate::cli::database::migrate_error;
 use crate::cli::error::CliError;
 
 /// The live schema and the models, both normalised for the database, the
@@ -49,22 +49,16 @@ fn compare(
     let url = context.url(Some(config))?;
     let mut models = declared.clone();
     dialect(url.url.dialect()).normalize(&mut models);
-    runtime()?.block_on(async {
-        let mut connection = context.connect(&url, Some(config)).await?;
-        let result = async {
-            let database = read_database(&mut connection, config, graph).await?;
-            let ops = as_declared(diff(&database, &models, renames), &declared);
-            let warnings = review(&mut connection, &ops).await;
-            Ok(Compared {
-                database,
-                models,
-                ops,
-                warnings,
-            })
-        }
-        .await;
-        connection.close().await;
-        result
+    context.with_connection(&url, Some(config), async |connection| {
+        let database = read_database(connection, config, graph).await?;
+        let ops = as_declared(diff(&database, &models, renames), &declared);
+        let warnings = review(connection, &ops).await;
+        Ok(Compared {
+            database,
+            models,
+            ops,
+            warnings,
+        })
     })
 }
 
@@ -224,11 +218,10 @@ fn warn(context: &Context, warnings: &[Warning]) {
 pub fn dump(context: &Context) -> Result<u8, CliError> {
     let config = context.config()?;
     let url = context.url(Some(&config))?;
-    let schema = runtime()?.block_on(async {
-        let mut connection = context.connect(&url, Some(&config)).await?;
-        let result = introspect(&mut connection, &config).await;
-        connection.close().await;
-        result.map_err(|e| CliError::usage(e, None))
+    let schema = context.with_connection(&url, Some(&config), async |connection| {
+        introspect(connection, &config)
+            .await
+            .map_err(|e| CliError::usage(e, None))
     })?;
     context.output.line(&write_schema(&schema));
     Ok(0)
