@@ -138,6 +138,11 @@ pub struct AutogenerateArgs {
     /// Write the revision even when nothing differs.
     #[arg(long)]
     pub empty: bool,
+    /// Compare the models with an empty database instead of the live one:
+    /// a first revision that creates the whole schema (a new baseline;
+    /// `stamp head` then marks an existing database). No connection.
+    #[arg(long = "from-empty")]
+    pub from_empty: bool,
     /// Use this id instead of a random one.
     #[arg(long = "rev-id", value_name = "ID")]
     pub rev_id: Option<String>,
@@ -170,6 +175,9 @@ pub struct CreateArgs {
     /// With `--autogenerate`: no rename detection.
     #[arg(long = "no-renames", requires = "autogenerate")]
     pub no_renames: bool,
+    /// With `--autogenerate`: compare with an empty database (see `autogenerate --from-empty`).
+    #[arg(long = "from-empty", requires = "autogenerate")]
+    pub from_empty: bool,
 }
 
 /// The revision argument, positional (Alembic) or `-r` (the seed's helper).

@@ -557,7 +557,9 @@ pub fn migrate_error(error: migrate::Error) -> CliError {
                 .to_owned(),
         ),
         E::Unknown(_) => Some(
-            "restore the missing revision file, or `retort stamp REV --purge` to set the version table by hand".to_owned(),
+            "restore the missing revision file, or `retort stamp REV --purge` to set the version table by hand \
+             (after removing every revision file: `retort stamp base --purge`, then \
+             `retort autogenerate --from-empty -m MSG` and `retort stamp head` make a new baseline)".to_owned(),
         ),
         E::Parse { help, .. } => help.clone(),
         E::LockTimeout { .. } => Some("raise `lock_timeout` in retort.toml, or check for a stuck run".to_owned()),

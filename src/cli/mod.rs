@@ -82,6 +82,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
                 message: args.message,
                 no_renames: args.no_renames,
                 empty: false,
+                from_empty: args.from_empty,
                 rev_id: args.rev_id,
             },
         ),

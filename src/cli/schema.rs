@@ -62,6 +62,35 @@ fn compare(
     })
 }
 
+/// `autogenerate --from-empty`: the models against an empty schema, with
+/// no database: the first revision of a project, or a new baseline after
+/// the revision files were removed (the seed's "Reset to baseline").
+/// Refused on top of other revisions, whose tables it would create again.
+fn from_empty(config: &Config, graph: &RevisionGraph) -> Result<Compared, CliError> {
+    if !graph.is_empty() {
+        return Err(CliError::usage(
+            format!(
+                "--from-empty writes a first revision, but {} already holds {} revision(s)",
+                config.versions_dir().display(),
+                graph.len()
+            ),
+            Some(
+                "move the old revision files away first, or autogenerate against the database \
+                 without --from-empty"
+                    .to_owned(),
+            ),
+        ));
+    }
+    let models = load_models(config)?;
+    let empty = Schema::default();
+    Ok(Compared {
+        ops: diff(&empty, &models, Renames::Ignore),
+        database: empty,
+        models,
+        warnings: Vec::new(),
+    })
+}
+
 /// The models, without the tables `exclude_tables` leaves alone.
 fn load_models(config: &Config) -> Result<Schema, CliError> {
     let mut models = models::load(&sources(config), &config.root).map_err(model_error)?;
@@ -230,12 +259,21 @@ pub fn dump(context: &Context) -> Result<u8, CliError> {
 /// `autogenerate -m MSG`: a revision from the database to the models.
 pub fn autogenerate(context: &Context, args: AutogenerateArgs) -> Result<u8, CliError> {
     let (config, graph) = context.project()?;
-    let compared = compare(context, &config, &graph, renames(args.no_renames))?;
+    let compared = if args.from_empty {
+        from_empty(&config, &graph)?
+    } else {
+        compare(context, &config, &graph, renames(args.no_renames))?
+    };
     let ops = &compared.ops;
     if ops.is_empty() && !args.empty {
         context
             .output
             .progress("No changes: the database matches the models; nothing written.");
+        if graph.is_empty() && !args.from_empty {
+            context.output.progress(
+                "note: there is no revision yet; `--from-empty` writes a first one that creates the whole schema",
+            );
+        }
         return Ok(0);
     }
     warn(context, &compared.warnings);

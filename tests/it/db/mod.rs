@@ -317,10 +317,15 @@ impl DbProject {
 
     /// `retort ARGS` in the project directory, against the test database.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_on(&self.db, args)
+    }
+
+    /// `retort ARGS` in the project directory, against another database.
+    pub fn run_on(&self, db: &TestDb, args: &[&str]) -> Run {
         let mut command = retort();
         command
             .current_dir(self.path())
-            .env("DATABASE_URL", &self.db.url)
+            .env("DATABASE_URL", &db.url)
             .args(args);
         Run::of(command)
     }
