@@ -234,27 +234,190 @@ fn unnested(mut expr: Expr) -> Expr {
     expr
 }
 
-fn boxed(expr: Box<Expr>, source: Source) -> Box<Expr> {
-    Box::new(canonical(*expr, source))
+/// Where a subexpression stands in its parent, which decides how tightly
+/// it must bind to go without parentheses ([`tidy`]).
+#[derive(Clone, Copy)]
+enum Slot {
+    /// The left operand of a binary operator.
+    Left,
+    /// The right operand of a binary operator.
+    Right,
+    /// The operand of a unary, `IS`, `IN`, `BETWEEN` or `LIKE` form.
+    Operand,
+    /// The expression of a cast, which binds tightest.
+    Cast,
+    /// Delimited on its own: a list item, a call argument, a `CASE` part.
+    Delimited,
+}
+
+/// `expr` with `f` applied to each subexpression that [`canonical`] and
+/// [`tidy`] look into — the one traversal both share. Forms not listed are
+/// left whole.
+fn map_children(expr: Expr, f: &mut impl FnMut(Expr, Slot) -> Expr) -> Expr {
+    match expr {
+        Expr::Nested(inner) => Expr::Nested(boxed(inner, Slot::Delimited, f)),
+        Expr::BinaryOp { left, op, right } => Expr::BinaryOp {
+            left: boxed(left, Slot::Left, f),
+            op,
+            right: boxed(right, Slot::Right, f),
+        },
+        Expr::UnaryOp { op, expr } => Expr::UnaryOp {
+            op,
+            expr: boxed(expr, Slot::Operand, f),
+        },
+        Expr::IsNull(e) => Expr::IsNull(boxed(e, Slot::Operand, f)),
+        Expr::IsNotNull(e) => Expr::IsNotNull(boxed(e, Slot::Operand, f)),
+        Expr::IsTrue(e) => Expr::IsTrue(boxed(e, Slot::Operand, f)),
+        Expr::IsNotTrue(e) => Expr::IsNotTrue(boxed(e, Slot::Operand, f)),
+        Expr::IsFalse(e) => Expr::IsFalse(boxed(e, Slot::Operand, f)),
+        Expr::IsNotFalse(e) => Expr::IsNotFalse(boxed(e, Slot::Operand, f)),
+        Expr::In {
+            expr,
+            target: InTarget::List(list),
+            negated,
+            global,
+        } => Expr::In {
+            expr: boxed(expr, Slot::Operand, f),
+            target: InTarget::List(list.into_iter().map(|e| f(e, Slot::Delimited)).collect()),
+            negated,
+            global,
+        },
+        Expr::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => Expr::Between {
+            expr: boxed(expr, Slot::Operand, f),
+            negated,
+            low: boxed(low, Slot::Operand, f),
+            high: boxed(high, Slot::Operand, f),
+        },
+        Expr::Like {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char,
+        } => Expr::Like {
+            negated,
+            any,
+            expr: boxed(expr, Slot::Operand, f),
+            pattern: boxed(pattern, Slot::Operand, f),
+            escape_char,
+        },
+        Expr::ILike {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char,
+        } => Expr::ILike {
+            negated,
+            any,
+            expr: boxed(expr, Slot::Operand, f),
+            pattern: boxed(pattern, Slot::Operand, f),
+            escape_char,
+        },
+        Expr::AnyOp {
+            left,
+            compare_op,
+            right,
+            is_some,
+        } => Expr::AnyOp {
+            left: boxed(left, Slot::Operand, f),
+            compare_op,
+            right: boxed(right, Slot::Delimited, f),
+            is_some,
+        },
+        Expr::AllOp {
+            left,
+            compare_op,
+            right,
+        } => Expr::AllOp {
+            left: boxed(left, Slot::Operand, f),
+            compare_op,
+            right: boxed(right, Slot::Delimited, f),
+        },
+        Expr::Cast {
+            kind,
+            expr,
+            data_type,
+            format,
+        } => Expr::Cast {
+            kind,
+            expr: boxed(expr, Slot::Cast, f),
+            data_type,
+            format,
+        },
+        Expr::Array(mut array) => {
+            array.elem = array
+                .elem
+                .into_iter()
+                .map(|e| f(e, Slot::Delimited))
+                .collect();
+            Expr::Array(array)
+        }
+        Expr::Function(mut function) => {
+            if let FunctionArguments::List(list) = &mut function.args {
+                for arg in &mut list.args {
+                    if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = arg {
+                        let taken = std::mem::replace(e, Expr::value(Value::Null));
+                        *e = f(taken, Slot::Delimited);
+                    }
+                }
+            }
+            Expr::Function(function)
+        }
+        Expr::Case {
+            case_token,
+            end_token,
+            operand,
+            conditions,
+            else_result,
+        } => Expr::Case {
+            case_token,
+            end_token,
+            operand: operand.map(|e| boxed(e, Slot::Delimited, f)),
+            conditions: conditions
+                .into_iter()
+                .map(|w| ast::CaseWhen {
+                    condition: f(w.condition, Slot::Delimited),
+                    result: f(w.result, Slot::Delimited),
+                })
+                .collect(),
+            else_result: else_result.map(|e| boxed(e, Slot::Delimited, f)),
+        },
+        other => other,
+    }
+}
+
+fn boxed(expr: Box<Expr>, slot: Slot, f: &mut impl FnMut(Expr, Slot) -> Expr) -> Box<Expr> {
+    Box::new(f(*expr, slot))
 }
 
 /// The rewrites of the module doc, bottom up; parentheses are left to [`tidy`].
 fn canonical(expr: Expr, source: Source) -> Expr {
-    let c = |e: Box<Expr>| boxed(e, source);
+    match expr {
+        Expr::Prefixed { value, .. } => canonical(*value, source),
+        expr => rewrite(map_children(expr, &mut |e, _| canonical(e, source)), source),
+    }
+}
+
+/// One node's rewrite, its subexpressions already canonical.
+fn rewrite(expr: Expr, source: Source) -> Expr {
     match expr {
         Expr::Identifier(ident) => Expr::Identifier(canonical_ident(ident)),
         Expr::CompoundIdentifier(parts) => {
             Expr::CompoundIdentifier(parts.into_iter().map(canonical_ident).collect())
         }
-        Expr::Nested(inner) => Expr::Nested(c(inner)),
-        Expr::Prefixed { value, .. } => canonical(*value, source),
         Expr::Cast {
             kind: CastKind::Cast | CastKind::DoubleColon,
             expr,
             data_type,
             format: None,
         } => {
-            let inner = canonical(unnested(*expr), source);
+            let inner = unnested(*expr);
             match inner {
                 Expr::Value(ref v) if is_numeric(&data_type) => match &v.value {
                     Value::SingleQuotedString(s) => number_of(s).unwrap_or(inner),
@@ -276,35 +439,31 @@ fn canonical(expr: Expr, source: Source) -> Expr {
                 },
             }
         }
-        Expr::BinaryOp { left, op, right } => {
-            let (left, right) = (c(left), c(right));
-            let like = |negated, any| Expr::Like {
-                negated,
-                any,
-                expr: left.clone(),
-                pattern: right.clone(),
-                escape_char: None,
-            };
-            match op {
-                BinaryOperator::PGLikeMatch => like(false, false),
-                BinaryOperator::PGNotLikeMatch => like(true, false),
-                op => Expr::BinaryOp { left, op, right },
-            }
-        }
+        Expr::BinaryOp {
+            left,
+            op: op @ (BinaryOperator::PGLikeMatch | BinaryOperator::PGNotLikeMatch),
+            right,
+        } => Expr::Like {
+            negated: op == BinaryOperator::PGNotLikeMatch,
+            any: false,
+            expr: left,
+            pattern: right,
+            escape_char: None,
+        },
         Expr::AnyOp {
             left,
             compare_op: BinaryOperator::Eq,
             right,
             is_some,
-        } => match canonical(unnested(*right), source) {
+        } => match unnested(*right) {
             Expr::Array(array) => Expr::In {
-                expr: c(left),
+                expr: left,
                 target: InTarget::List(array.elem),
                 negated: false,
                 global: false,
             },
             right => Expr::AnyOp {
-                left: c(left),
+                left,
                 compare_op: BinaryOperator::Eq,
                 right: Box::new(right),
                 is_some,
@@ -314,38 +473,18 @@ fn canonical(expr: Expr, source: Source) -> Expr {
             left,
             compare_op: BinaryOperator::NotEq,
             right,
-        } => match canonical(unnested(*right), source) {
+        } => match unnested(*right) {
             Expr::Array(array) => Expr::In {
-                expr: c(left),
+                expr: left,
                 target: InTarget::List(array.elem),
                 negated: true,
                 global: false,
             },
             right => Expr::AllOp {
-                left: c(left),
+                left,
                 compare_op: BinaryOperator::NotEq,
                 right: Box::new(right),
             },
-        },
-        Expr::Array(mut array) => {
-            array.elem = array
-                .elem
-                .into_iter()
-                .map(|e| canonical(e, source))
-                .collect();
-            Expr::Array(array)
-        }
-        Expr::UnaryOp { op, expr } => Expr::UnaryOp { op, expr: c(expr) },
-        Expr::In {
-            expr,
-            target: InTarget::List(list),
-            negated,
-            global,
-        } => Expr::In {
-            expr: c(expr),
-            target: InTarget::List(list.into_iter().map(|e| canonical(e, source)).collect()),
-            negated,
-            global,
         },
         // PostgreSQL stores `a BETWEEN x AND y` as `a >= x AND a <= y`.
         Expr::Between {
@@ -354,7 +493,7 @@ fn canonical(expr: Expr, source: Source) -> Expr {
             low,
             high,
         } => {
-            let nested = |e: Box<Expr>| Box::new(Expr::Nested(c(e)));
+            let nested = |e: Box<Expr>| Box::new(Expr::Nested(e));
             let (expr, low, high) = (nested(expr), nested(low), nested(high));
             let compare = |op, right| {
                 Box::new(Expr::BinaryOp {
@@ -377,38 +516,6 @@ fn canonical(expr: Expr, source: Source) -> Expr {
                 }
             }
         }
-        Expr::Like {
-            negated,
-            any,
-            expr,
-            pattern,
-            escape_char,
-        } => Expr::Like {
-            negated,
-            any,
-            expr: c(expr),
-            pattern: c(pattern),
-            escape_char,
-        },
-        Expr::ILike {
-            negated,
-            any,
-            expr,
-            pattern,
-            escape_char,
-        } => Expr::ILike {
-            negated,
-            any,
-            expr: c(expr),
-            pattern: c(pattern),
-            escape_char,
-        },
-        Expr::IsNull(e) => Expr::IsNull(c(e)),
-        Expr::IsNotNull(e) => Expr::IsNotNull(c(e)),
-        Expr::IsTrue(e) => Expr::IsTrue(c(e)),
-        Expr::IsNotTrue(e) => Expr::IsNotTrue(c(e)),
-        Expr::IsFalse(e) => Expr::IsFalse(c(e)),
-        Expr::IsNotFalse(e) => Expr::IsNotFalse(c(e)),
         Expr::Function(mut function) => {
             if let [part] = function.name.0.as_mut_slice()
                 && let Some(ident) = part.as_ident()
@@ -421,35 +528,8 @@ fn canonical(expr: Expr, source: Source) -> Expr {
                 }
                 *part = ast::ObjectNamePart::Identifier(Ident::new(name));
             }
-            if let FunctionArguments::List(list) = &mut function.args {
-                for arg in &mut list.args {
-                    if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = arg {
-                        let taken = std::mem::replace(e, Expr::value(Value::Null));
-                        *e = canonical(taken, source);
-                    }
-                }
-            }
             Expr::Function(function)
         }
-        Expr::Case {
-            case_token,
-            end_token,
-            operand,
-            conditions,
-            else_result,
-        } => Expr::Case {
-            case_token,
-            end_token,
-            operand: operand.map(c),
-            conditions: conditions
-                .into_iter()
-                .map(|w| ast::CaseWhen {
-                    condition: canonical(w.condition, source),
-                    result: canonical(w.result, source),
-                })
-                .collect(),
-            else_result: else_result.map(c),
-        },
         other => other,
     }
 }
@@ -530,120 +610,22 @@ fn tidy(expr: Expr, above: u8) -> Expr {
             Expr::Nested(Box::new(inner))
         };
     }
-    let t = |e: Box<Expr>, above: u8| Box::new(tidy(*e, above));
     let own = precedence(&expr);
-    match expr {
-        Expr::BinaryOp { left, op, right } => {
-            // A left operand of the same precedence needs no parentheses
-            // where the operator associates to the left.
-            let left_above = if left_associative(&op) { own - 1 } else { own };
-            Expr::BinaryOp {
-                left: t(left, left_above),
-                op,
-                right: t(right, own),
-            }
-        }
-        Expr::UnaryOp { op, expr } => Expr::UnaryOp {
-            op,
-            expr: t(expr, own),
-        },
-        Expr::IsNull(e) => Expr::IsNull(t(e, own)),
-        Expr::IsNotNull(e) => Expr::IsNotNull(t(e, own)),
-        Expr::IsTrue(e) => Expr::IsTrue(t(e, own)),
-        Expr::IsNotTrue(e) => Expr::IsNotTrue(t(e, own)),
-        Expr::IsFalse(e) => Expr::IsFalse(t(e, own)),
-        Expr::IsNotFalse(e) => Expr::IsNotFalse(t(e, own)),
-        Expr::In {
-            expr,
-            target: InTarget::List(list),
-            negated,
-            global,
-        } => Expr::In {
-            expr: t(expr, own),
-            target: InTarget::List(list.into_iter().map(|e| tidy(e, 0)).collect()),
-            negated,
-            global,
-        },
-        Expr::Between {
-            expr,
-            negated,
-            low,
-            high,
-        } => Expr::Between {
-            expr: t(expr, own),
-            negated,
-            low: t(low, own),
-            high: t(high, own),
-        },
-        Expr::Like {
-            negated,
-            any,
-            expr,
-            pattern,
-            escape_char,
-        } => Expr::Like {
-            negated,
-            any,
-            expr: t(expr, own),
-            pattern: t(pattern, own),
-            escape_char,
-        },
-        Expr::ILike {
-            negated,
-            any,
-            expr,
-            pattern,
-            escape_char,
-        } => Expr::ILike {
-            negated,
-            any,
-            expr: t(expr, own),
-            pattern: t(pattern, own),
-            escape_char,
-        },
-        Expr::Cast {
-            kind,
-            expr,
-            data_type,
-            format,
-        } => Expr::Cast {
-            kind,
-            expr: t(expr, 99),
-            data_type,
-            format,
-        },
-        Expr::Function(mut function) => {
-            if let FunctionArguments::List(list) = &mut function.args {
-                for arg in &mut list.args {
-                    if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = arg {
-                        let taken = std::mem::replace(e, Expr::value(Value::Null));
-                        *e = tidy(taken, 0);
-                    }
-                }
-            }
-            Expr::Function(function)
-        }
-        Expr::Case {
-            case_token,
-            end_token,
-            operand,
-            conditions,
-            else_result,
-        } => Expr::Case {
-            case_token,
-            end_token,
-            operand: operand.map(|e| t(e, 0)),
-            conditions: conditions
-                .into_iter()
-                .map(|w| ast::CaseWhen {
-                    condition: tidy(w.condition, 0),
-                    result: tidy(w.result, 0),
-                })
-                .collect(),
-            else_result: else_result.map(|e| t(e, 0)),
-        },
-        other => other,
-    }
+    // A left operand of the same precedence needs no parentheses where the
+    // operator associates to the left.
+    let left = match &expr {
+        Expr::BinaryOp { op, .. } if left_associative(op) => own - 1,
+        _ => own,
+    };
+    map_children(expr, &mut |e, slot| {
+        let above = match slot {
+            Slot::Left => left,
+            Slot::Right | Slot::Operand => own,
+            Slot::Cast => 99,
+            Slot::Delimited => 0,
+        };
+        tidy(e, above)
+    })
 }
 
 #[cfg(test)]
