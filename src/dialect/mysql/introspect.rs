@@ -115,7 +115,12 @@ pub(crate) async fn introspect(
     conn: &mut MySqlConnection,
     exclude: &[String],
 ) -> Result<Schema, sqlx::Error> {
-    let fetch = |sql: &'static str| sqlx::query(AssertSqlSafe(sql)).persistent(false);
+    // The text protocol: one round trip per query. A prepared statement
+    // that is not kept ends with a `COM_STMT_CLOSE`, which the server does
+    // not answer; sqlx sets no TCP_NODELAY, so the next query waits for the
+    // server's delayed ACK of that close (~40 ms on Linux) behind Nagle's
+    // algorithm — most of the time `check` took on 1,000 tables.
+    let fetch = |sql: &'static str| sqlx::raw_sql(AssertSqlSafe(sql));
     let version: String = fetch("SELECT CAST(VERSION() AS CHAR)")
         .fetch_one(&mut *conn)
         .await?
