@@ -260,8 +260,9 @@ impl Connection {
             "SELECT revision, down_revisions, direction, operation, checksum, success, statements_applied, \
              statements_total, error, downgrade_sql, {started_at} FROM {quoted_table} ORDER BY id"
         ));
+        // Not prepared, as in `versions`.
         let rows = on!(self, c => {
-            let rows = sqlx::query(sql).persistent(false).fetch_all(&mut *c).await?;
+            let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
             rows.iter()
                 .map(|row| {
                     Ok::<_, sqlx::Error>(LogRow {
