@@ -4,9 +4,11 @@
 //!
 //! Session-level locks belong to one connection (CRATES.md), which is why
 //! retort holds a single connection for a whole run rather than a pool.
-//! Reads of tables are never cached as prepared statements
-//! (`persistent(false)`), so DDL run by a migration cannot invalidate them
-//! (PostgreSQL's "cached plan must not change result type").
+//! Reads of tables are never cached as prepared statements, so DDL run by
+//! a migration cannot invalidate them (PostgreSQL's "cached plan must not
+//! change result type"). They go over the text protocol (`raw_sql`) rather
+//! than as one-off prepared statements: on MySQL, closing one costs the
+//! next query ~40 ms (see [`Connection::versions`]).
 
 use std::time::Duration;
 
@@ -228,17 +230,23 @@ impl Connection {
                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
             }
         };
-        let count: i64 = on!(self, c => sqlx::query(sql).bind(table).persistent(false).fetch_one(&mut *c).await?.try_get(0)?);
+        // Kept prepared: the catalog's shape never changes under it, and on
+        // MySQL closing a statement delays the next query (see `versions`).
+        let count: i64 =
+            on!(self, c => sqlx::query(sql).bind(table).fetch_one(&mut *c).await?.try_get(0)?);
         Ok(count > 0)
     }
 
     /// The version table's rows.
     pub async fn versions(&mut self, quoted_table: &str) -> Result<Vec<String>, Error> {
+        // Not a prepared statement: on MySQL, the close of one that is not
+        // kept goes unanswered, and with sqlx's sockets (no TCP_NODELAY) the
+        // next query then waits ~40 ms for the server's delayed ACK.
         let sql = AssertSqlSafe(format!(
             "SELECT version_num FROM {quoted_table} ORDER BY version_num"
         ));
         let rows = on!(self, c => {
-            let rows = sqlx::query(sql).persistent(false).fetch_all(&mut *c).await?;
+            let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
             rows.iter().map(|row| row.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>()?
         });
         Ok(rows)
@@ -254,8 +262,9 @@ impl Connection {
             "SELECT revision, down_revisions, direction, operation, checksum, success, statements_applied, \
              statements_total, error, downgrade_sql, {started_at} FROM {quoted_table} ORDER BY id"
         ));
+        // Not prepared, as in `versions`.
         let rows = on!(self, c => {
-            let rows = sqlx::query(sql).persistent(false).fetch_all(&mut *c).await?;
+            let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
             rows.iter()
                 .map(|row| {
                     Ok::<_, sqlx::Error>(LogRow {

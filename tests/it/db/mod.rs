@@ -14,6 +14,7 @@ mod failure;
 mod lifecycle;
 mod models;
 mod offline;
+mod scale;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
