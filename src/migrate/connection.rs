@@ -197,12 +197,13 @@ impl Connection {
 
     /// Runs a query and returns its first column as text, one string per
     /// row: text as is, integers and booleans formatted, NULL as `"NULL"`.
-    /// For tests and tools that look at a database; retort itself reads
-    /// typed rows.
+    /// For probes of the data (`autogenerate`'s NOT NULL check) and for
+    /// tests; retort's own tables are read as typed rows. Not prepared, as
+    /// in `versions`.
     pub async fn strings(&mut self, sql: &str) -> Result<Vec<String>, Error> {
         let sql = AssertSqlSafe(sql.to_owned());
         let rows = on!(self, c => {
-            let rows = sqlx::query(sql).persistent(false).fetch_all(&mut *c).await?;
+            let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
             rows.iter().map(|row| first_as_text!(row)).collect::<Result<Vec<_>, sqlx::Error>>()?
         });
         Ok(rows)

@@ -1,6 +1,6 @@
 //! Applying plans to a database: the migration lock, retort's own tables,
 //! checksum and partial-progress checks, and the run itself — live over a
-//! [`Connection`](connection::Connection) or written out as a script.
+//! [`Connection`] or written out as a script.
 
 pub mod connection;
 pub mod prepare;
