@@ -77,9 +77,11 @@ pub fn diff(from: &Schema, to: &Schema, renames: Renames) -> Vec<Op> {
         .tables
         .iter()
         .filter_map(|t| new.get(t.name.as_str()).map(|n| (t, *n)));
-    for (old_table, new_table) in pairs.into_iter().chain(common) {
+    let pairs: Vec<(&Table, &Table)> = pairs.into_iter().chain(common).collect();
+    for (old_table, new_table) in &pairs {
         compare_table(old_table, new_table, &renamed, renames, &mut plan);
     }
+    rebind_keys_over_type_changes(from, to, &pairs, &renamed, &mut plan);
     for table in order_for_creation(&created) {
         plan.create_tables.push(table);
     }
@@ -320,6 +322,55 @@ fn order_for_creation(created: &[&Table]) -> Vec<Op> {
     }
     ops.extend(later);
     ops
+}
+
+/// A foreign key that stays but has a column on either end change type is
+/// dropped before the change and added after it: MariaDB and MySQL refuse
+/// to change the type of a column a foreign key uses ("Cannot change column
+/// … used in a foreign key constraint", MariaDB error 1832).
+fn rebind_keys_over_type_changes(
+    from: &Schema,
+    to: &Schema,
+    pairs: &[(&Table, &Table)],
+    renamed: &HashMap<String, String>,
+    plan: &mut Plan,
+) {
+    let retyped = |old: Option<&Table>, new: Option<&Table>, columns: &[String]| {
+        let (Some(old), Some(new)) = (old, new) else {
+            return false;
+        };
+        columns.iter().any(|c| match (old.column(c), new.column(c)) {
+            (Some(a), Some(b)) => a.ty != b.ty,
+            _ => false,
+        })
+    };
+    for (old_table, new_table) in pairs {
+        for key in &old_table.foreign_keys {
+            let mut followed = key.clone();
+            if let Some(to) = renamed.get(&key.referenced_table) {
+                followed.referenced_table = to.clone();
+            }
+            if !new_table.foreign_keys.contains(&followed) {
+                continue; // compare_table drops or replaces it anyway
+            }
+            let own = retyped(Some(old_table), Some(new_table), &key.columns);
+            let referenced = retyped(
+                from.table(&key.referenced_table),
+                to.table(&followed.referenced_table),
+                &key.referenced_columns,
+            );
+            if own || referenced {
+                plan.drop_keys.push(Op::DropForeignKey {
+                    table: old_table.name.clone(),
+                    key: key.clone(),
+                });
+                plan.add_keys.push(Op::AddForeignKey {
+                    table: new_table.name.clone(),
+                    key: followed,
+                });
+            }
+        }
+    }
 }
 
 /// Tables to drop, each before the tables it references.
@@ -656,6 +707,35 @@ mod tests {
             })
             .collect();
         assert_eq!(dropped, ["b_posts", "a_topics"]);
+    }
+
+    #[test]
+    fn a_key_is_dropped_and_added_around_a_type_change_at_either_end() {
+        let users = table("users", &[("id", Type::Integer)]);
+        let mut posts = table("posts", &[("id", Type::Integer), ("author", Type::Integer)]);
+        posts.foreign_keys.push(fk("author", "users"));
+        let from = Schema {
+            tables: vec![users.clone(), posts.clone()],
+        };
+        let mut wide_users = users;
+        wide_users.columns[0].ty = Type::BigInt;
+        let mut wide_posts = posts;
+        wide_posts.columns[1].ty = Type::BigInt;
+        for to in [
+            vec![wide_users.clone(), wide_posts.clone()],
+            vec![wide_users, from.tables[1].clone()],
+            vec![from.tables[0].clone(), wide_posts],
+        ] {
+            let ops = round_trip(&from, &Schema { tables: to }, Renames::Detect);
+            assert!(
+                matches!(ops.first(), Some(Op::DropForeignKey { table, .. }) if table == "posts"),
+                "{ops:#?}"
+            );
+            assert!(
+                matches!(ops.last(), Some(Op::AddForeignKey { table, .. }) if table == "posts"),
+                "{ops:#?}"
+            );
+        }
     }
 
     mod properties {
