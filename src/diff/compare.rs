@@ -339,10 +339,12 @@ fn rebind_keys_over_type_changes(
         let (Some(old), Some(new)) = (old, new) else {
             return false;
         };
-        columns.iter().any(|c| match (old.column(c), new.column(c)) {
-            (Some(a), Some(b)) => a.ty != b.ty,
-            _ => false,
-        })
+        columns
+            .iter()
+            .any(|c| match (old.column(c), new.column(c)) {
+                (Some(a), Some(b)) => a.ty != b.ty,
+                _ => false,
+            })
     };
     for (old_table, new_table) in pairs {
         for key in &old_table.foreign_keys {

@@ -37,6 +37,11 @@ struct Case {
     /// Backends where A and B normalise alike, by design (see each case's
     /// comment): there autogenerate must find nothing.
     no_op_on: &'static [Backend],
+    /// Backends where the generated downgrade is known not to restore A
+    /// (see the case's comment): there the revision must say so in a
+    /// `do it by hand` note, and the test stops after `check`. Fixing the
+    /// gap fails the test, so that this goes.
+    downgrade_gap: &'static [Backend],
     /// Backends that refuse the case by design (see each case's comment).
     skip: &'static [Backend],
 }
@@ -52,6 +57,7 @@ const CASE: Case = Case {
     rows_b: None,
     rows_a: None,
     no_op_on: &[],
+    downgrade_gap: &[],
     skip: &[],
 };
 
@@ -180,6 +186,11 @@ fn check(backend: Backend, case: &Case) {
         case.rows_b.as_ref(),
     );
     run(&["check"]);
+    if case.downgrade_gap.contains(&backend) {
+        assert!(file.contains("do it by hand"), "{}", context("a known gap"));
+        eprintln!("note: the downgrade of this case is a known gap on {backend}");
+        return;
+    }
     run(&["downgrade", "-1"]);
     check_state(
         &p,
@@ -842,6 +853,122 @@ cases! {
         ..CASE
     };
 
+    // No NULLs in the rows, so it runs; the file still warns.
+    set_not_null_without_default: Case {
+        a: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50));",
+        seed: USERS_SEED,
+        b: USERS,
+        file_has: &["DESTRUCTIVE"],
+        rows_b: Some(USERS_ROWS),
+        rows_a: Some(USERS_ROWS),
+        ..CASE
+    };
+
+    // PostgreSQL converts text to integer only with `USING`.
+    varchar_to_integer: Case {
+        a: "CREATE TABLE events (id INTEGER PRIMARY KEY, counter VARCHAR(20) NOT NULL);",
+        seed: EVENTS_SEED,
+        b: EVENTS,
+        rows_b: Some(EVENT_ROWS),
+        rows_a: Some(EVENT_ROWS),
+        ..CASE
+    };
+
+    char_to_varchar: Case {
+        a: "CREATE TABLE codes (id INTEGER PRIMARY KEY, code CHAR(3) NOT NULL);",
+        seed: "INSERT INTO codes (id, code) VALUES (1, 'abc');",
+        b: "CREATE TABLE codes (id INTEGER PRIMARY KEY, code VARCHAR(3) NOT NULL);",
+        rows_b: Some(CODE_ROWS),
+        rows_a: Some(CODE_ROWS),
+        ..CASE
+    };
+
+    // Same name, another condition: dropped before it is added again.
+    change_check_expression: Case {
+        a: "CREATE TABLE events (id INTEGER PRIMARY KEY, counter INTEGER NOT NULL, \
+            CONSTRAINT events_counter_ck CHECK (counter >= 0));",
+        seed: EVENTS_SEED,
+        b: "CREATE TABLE events (id INTEGER PRIMARY KEY, counter INTEGER NOT NULL, \
+            CONSTRAINT events_counter_ck CHECK (counter > 0));",
+        rows_b: Some(EVENT_ROWS),
+        rows_a: Some(EVENT_ROWS),
+        ..CASE
+    };
+
+    // Same name, no longer unique.
+    unique_index_to_plain: Case {
+        a: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);\n\
+            CREATE UNIQUE INDEX users_name_ix ON users (name);",
+        seed: USERS_SEED,
+        b: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);\n\
+            CREATE INDEX users_name_ix ON users (name);",
+        rows_b: Some(USERS_ROWS),
+        rows_a: Some(USERS_ROWS),
+        ..CASE
+    };
+
+    drop_primary_key: Case {
+        a: MEMBERSHIPS,
+        seed: MEMBERSHIPS_SEED,
+        b: "CREATE TABLE memberships (user_id INTEGER NOT NULL, team VARCHAR(20) NOT NULL);",
+        rows_b: Some(MEMBERSHIP_ROWS),
+        rows_a: Some(MEMBERSHIP_ROWS),
+        ..CASE
+    };
+
+    // Quotes inside literals, a negative number, a date default.
+    awkward_defaults_and_comments: Case {
+        a: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);",
+        seed: USERS_SEED,
+        b: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL DEFAULT 'o''hara', \
+            balance NUMERIC(8, 2) DEFAULT -1.5, joined DATE DEFAULT CURRENT_DATE);\n\
+            COMMENT ON TABLE users IS 'people''s accounts';\n\
+            COMMENT ON COLUMN users.name IS 'it''s shown';",
+        rows_b: Some(USERS_ROWS),
+        rows_a: Some(USERS_ROWS),
+        ..CASE
+    };
+
+    // SQLite rebuilds a table other tables reference.
+    rebuild_referenced_table: Case {
+        a: POSTS,
+        seed: POSTS_SEED,
+        b: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(90) NOT NULL, \
+            CONSTRAINT users_name_ck CHECK (name <> ''));\n\
+            CREATE TABLE posts (id INTEGER PRIMARY KEY, author INTEGER, title VARCHAR(80), \
+            CONSTRAINT posts_author_fk FOREIGN KEY (author) REFERENCES users (id));",
+        rows_b: Some(POSTS_ROWS),
+        rows_a: Some(POSTS_ROWS),
+        ..CASE
+    };
+
+    // Both ends of a foreign key change type together.
+    widen_key_and_its_reference: Case {
+        a: POSTS,
+        seed: POSTS_SEED,
+        b: "CREATE TABLE users (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL);\n\
+            CREATE TABLE posts (id INTEGER PRIMARY KEY, author BIGINT, title VARCHAR(80), \
+            CONSTRAINT posts_author_fk FOREIGN KEY (author) REFERENCES users (id));",
+        rows_b: Some(POSTS_ROWS),
+        rows_a: Some(POSTS_ROWS),
+        ..CASE
+    };
+
+    // SQLite: an INTEGER PRIMARY KEY is already the identity (rowid alias).
+    // Known gap elsewhere: portable SQL has no statement to drop an identity
+    // (`sqlparser` does not read PostgreSQL's `DROP IDENTITY`), so the
+    // downgrade is a note to do it by hand and the identity stays.
+    add_identity_to_key: Case {
+        a: EVENTS,
+        seed: EVENTS_SEED,
+        b: "CREATE TABLE events (id INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, counter INTEGER NOT NULL);",
+        no_op_on: &[Backend::Sqlite],
+        downgrade_gap: &[Backend::Postgres, Backend::Mysql],
+        rows_b: Some(EVENT_ROWS),
+        rows_a: Some(EVENT_ROWS),
+        ..CASE
+    };
+
     // One rebuild on SQLite; one ALTER after another elsewhere.
     several_changes_in_one_table: Case {
         a: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50), age INTEGER, legacy TEXT);\n\
@@ -907,4 +1034,9 @@ const EVENT_ROWS: Rows = Rows {
     table: "events",
     columns: &["id", "counter"],
     values: &["1|5", "2|2000000000"],
+};
+const CODE_ROWS: Rows = Rows {
+    table: "codes",
+    columns: &["id", "code"],
+    values: &["1|abc"],
 };
