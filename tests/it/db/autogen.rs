@@ -969,6 +969,44 @@ cases! {
         ..CASE
     };
 
+    foreign_key_column_set_not_null: Case {
+        a: POSTS,
+        seed: POSTS_SEED,
+        b: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);\n\
+            CREATE TABLE posts (id INTEGER PRIMARY KEY, author INTEGER NOT NULL DEFAULT 1, title VARCHAR(80), \
+            CONSTRAINT posts_author_fk FOREIGN KEY (author) REFERENCES users (id));",
+        rows_b: Some(POSTS_ROWS),
+        rows_a: Some(POSTS_ROWS),
+        ..CASE
+    };
+
+    // An unnamed key on a renamed column: its conventional name changes.
+    rename_foreign_key_column: Case {
+        a: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);\n\
+            CREATE TABLE posts (id INTEGER PRIMARY KEY, author INTEGER REFERENCES users (id), title VARCHAR(80));",
+        seed: POSTS_SEED,
+        b: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);\n\
+            CREATE TABLE posts (id INTEGER PRIMARY KEY, writer INTEGER REFERENCES users (id), title VARCHAR(80));",
+        rows_b: Some(Rows {
+            table: "posts",
+            columns: &["id", "writer", "title"],
+            values: &["10|1|notes", "11|2|NULL"],
+        }),
+        rows_a: Some(POSTS_ROWS),
+        ..CASE
+    };
+
+    // A key to a unique column, dropped with the unique it needs.
+    drop_foreign_key_and_the_unique_it_uses: Case {
+        a: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, UNIQUE (name));\n\
+            CREATE TABLE posts (id INTEGER PRIMARY KEY, author_name VARCHAR(50) REFERENCES users (name));",
+        seed: "INSERT INTO users (id, name) VALUES (1, 'ada');\n\
+               INSERT INTO posts (id, author_name) VALUES (10, 'ada');",
+        b: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL);\n\
+            CREATE TABLE posts (id INTEGER PRIMARY KEY, author_name VARCHAR(50));",
+        ..CASE
+    };
+
     // One rebuild on SQLite; one ALTER after another elsewhere.
     several_changes_in_one_table: Case {
         a: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50), age INTEGER, legacy TEXT);\n\
