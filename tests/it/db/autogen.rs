@@ -1007,6 +1007,68 @@ cases! {
         ..CASE
     };
 
+    // MariaDB's JSON is LONGTEXT with a CHECK (json_valid(…)) it adds itself.
+    add_json_uuid_blob_time_columns: Case {
+        a: USERS,
+        seed: USERS_SEED,
+        b: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, \
+            doc JSON, ref UUID, data BLOB, alarm TIME, born DATE);",
+        rows_b: Some(USERS_ROWS),
+        rows_a: Some(USERS_ROWS),
+        ..CASE
+    };
+
+    // MySQL/MariaDB keep both as DATETIME(6) (docs/autogenerate.md).
+    timestamptz_to_timestamp: Case {
+        a: "CREATE TABLE events (id INTEGER PRIMARY KEY, seen TIMESTAMP WITH TIME ZONE);",
+        seed: "INSERT INTO events (id) VALUES (1);",
+        b: "CREATE TABLE events (id INTEGER PRIMARY KEY, seen TIMESTAMP);",
+        no_op_on: &[Backend::Mysql],
+        ..CASE
+    };
+
+    // MySQL/MariaDB keep a UUID as CHAR(36) (docs/autogenerate.md).
+    uuid_to_char: Case {
+        a: "CREATE TABLE events (id INTEGER PRIMARY KEY, ref UUID);",
+        seed: "INSERT INTO events (id, ref) VALUES (1, '00000000-0000-0000-0000-000000000001');",
+        b: "CREATE TABLE events (id INTEGER PRIMARY KEY, ref CHAR(36));",
+        no_op_on: &[Backend::Mysql],
+        rows_b: Some(Rows {
+            table: "events",
+            columns: &["id", "ref"],
+            values: &["1|00000000-0000-0000-0000-000000000001"],
+        }),
+        ..CASE
+    };
+
+    widen_numbers: Case {
+        a: "CREATE TABLE stats (id INTEGER PRIMARY KEY, small SMALLINT NOT NULL DEFAULT 1, ratio REAL);",
+        seed: "INSERT INTO stats (id, small, ratio) VALUES (1, 7, 0.5);",
+        b: "CREATE TABLE stats (id INTEGER PRIMARY KEY, small INTEGER NOT NULL DEFAULT 1, ratio DOUBLE PRECISION);",
+        file_lacks: &["DESTRUCTIVE"],
+        rows_b: Some(STAT_ROWS),
+        rows_a: Some(STAT_ROWS),
+        ..CASE
+    };
+
+    // The key follows the rename of the table it is on and refers to.
+    rename_self_referencing_table: Case {
+        a: "CREATE TABLE categories (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL, \
+            parent INTEGER REFERENCES categories (id));",
+        seed: "INSERT INTO categories (id, name, parent) VALUES (1, 'root', NULL);\n\
+               INSERT INTO categories (id, name, parent) VALUES (2, 'leaf', 1);",
+        b: "CREATE TABLE folders (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL, \
+            parent INTEGER REFERENCES folders (id));",
+        file_has: &["RENAME TO folders"],
+        rows_b: Some(Rows {
+            table: "folders",
+            columns: &["id", "name", "parent"],
+            values: &["1|root|NULL", "2|leaf|1"],
+        }),
+        rows_a: Some(CATEGORY_ROWS),
+        ..CASE
+    };
+
     // One rebuild on SQLite; one ALTER after another elsewhere.
     several_changes_in_one_table: Case {
         a: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50), age INTEGER, legacy TEXT);\n\
@@ -1077,4 +1139,9 @@ const CODE_ROWS: Rows = Rows {
     table: "codes",
     columns: &["id", "code"],
     values: &["1|abc"],
+};
+const STAT_ROWS: Rows = Rows {
+    table: "stats",
+    columns: &["id", "small"],
+    values: &["1|7"],
 };
