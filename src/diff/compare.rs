@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::dialect::naming::ConstraintNames;
 use crate::diff::Op;
 use crate::schema::{Column, Schema, Table};
 
@@ -58,7 +59,10 @@ pub fn diff(from: &Schema, to: &Schema, renames: Renames) -> Vec<Op> {
         });
     }
 
-    for table in &dropped {
+    // Referrers first: their keys are dropped first too, but SQLite drops
+    // a key only with its table, and dropping a referenced table with rows
+    // still referring to it fails there.
+    for table in order_for_drop(&dropped) {
         for key in &table.foreign_keys {
             plan.drop_keys.push(Op::DropForeignKey {
                 table: table.name.clone(),
@@ -73,9 +77,11 @@ pub fn diff(from: &Schema, to: &Schema, renames: Renames) -> Vec<Op> {
         .tables
         .iter()
         .filter_map(|t| new.get(t.name.as_str()).map(|n| (t, *n)));
-    for (old_table, new_table) in pairs.into_iter().chain(common) {
+    let pairs: Vec<(&Table, &Table)> = pairs.into_iter().chain(common).collect();
+    for (old_table, new_table) in &pairs {
         compare_table(old_table, new_table, &renamed, renames, &mut plan);
     }
+    rebind_keys_over_type_changes(from, to, &pairs, &renamed, &mut plan);
     for table in order_for_creation(&created) {
         plan.create_tables.push(table);
     }
@@ -132,7 +138,15 @@ fn compare_table(
         }
         key
     };
-    let old_keys: Vec<_> = old.foreign_keys.iter().map(follows).collect();
+    // Compared as the rename leaves it; dropped as it is before.
+    let renamed_old;
+    let moved = if old.name == new.name {
+        old
+    } else {
+        renamed_old = as_renamed(old, &new.name);
+        &renamed_old
+    };
+    let old_keys: Vec<_> = moved.foreign_keys.iter().map(follows).collect();
     for (key, followed) in old.foreign_keys.iter().zip(&old_keys) {
         if !new.foreign_keys.contains(followed) {
             plan.drop_keys.push(Op::DropForeignKey {
@@ -147,19 +161,29 @@ fn compare_table(
             index: index.clone(),
         });
     }
-    for unique in old.uniques.iter().filter(|u| !new.uniques.contains(u)) {
+    for (unique, _) in old
+        .uniques
+        .iter()
+        .zip(&moved.uniques)
+        .filter(|(_, u)| !new.uniques.contains(u))
+    {
         plan.drop_constraints.push(Op::DropUnique {
             table: before(),
             unique: unique.clone(),
         });
     }
-    for check in old.checks.iter().filter(|c| !new.checks.contains(c)) {
+    for (check, _) in old
+        .checks
+        .iter()
+        .zip(&moved.checks)
+        .filter(|(_, c)| !new.checks.contains(c))
+    {
         plan.drop_constraints.push(Op::DropCheck {
             table: before(),
             check: check.clone(),
         });
     }
-    if old.primary_key != new.primary_key
+    if moved.primary_key != new.primary_key
         && let Some(key) = &old.primary_key
     {
         plan.drop_constraints.push(Op::DropPrimaryKey {
@@ -227,7 +251,7 @@ fn compare_table(
         });
     }
 
-    if old.primary_key != new.primary_key
+    if moved.primary_key != new.primary_key
         && let Some(key) = &new.primary_key
     {
         plan.add_constraints.push(Op::AddPrimaryKey {
@@ -235,13 +259,13 @@ fn compare_table(
             key: key.clone(),
         });
     }
-    for unique in new.uniques.iter().filter(|u| !old.uniques.contains(u)) {
+    for unique in new.uniques.iter().filter(|u| !moved.uniques.contains(u)) {
         plan.add_constraints.push(Op::AddUnique {
             table: table(),
             unique: unique.clone(),
         });
     }
-    for check in new.checks.iter().filter(|c| !old.checks.contains(c)) {
+    for check in new.checks.iter().filter(|c| !moved.checks.contains(c)) {
         plan.add_constraints.push(Op::AddCheck {
             table: table(),
             check: check.clone(),
@@ -300,9 +324,114 @@ fn order_for_creation(created: &[&Table]) -> Vec<Op> {
     ops
 }
 
+/// A foreign key that stays but has a column on either end change type is
+/// dropped before the change and added after it: MariaDB and MySQL refuse
+/// to change the type of a column a foreign key uses ("Cannot change column
+/// … used in a foreign key constraint", MariaDB error 1832).
+fn rebind_keys_over_type_changes(
+    from: &Schema,
+    to: &Schema,
+    pairs: &[(&Table, &Table)],
+    renamed: &HashMap<String, String>,
+    plan: &mut Plan,
+) {
+    let retyped = |old: Option<&Table>, new: Option<&Table>, columns: &[String]| {
+        let (Some(old), Some(new)) = (old, new) else {
+            return false;
+        };
+        columns
+            .iter()
+            .any(|c| match (old.column(c), new.column(c)) {
+                (Some(a), Some(b)) => a.ty != b.ty,
+                _ => false,
+            })
+    };
+    for (old_table, new_table) in pairs {
+        for key in &old_table.foreign_keys {
+            let mut followed = key.clone();
+            if let Some(to) = renamed.get(&key.referenced_table) {
+                followed.referenced_table = to.clone();
+            }
+            if !new_table.foreign_keys.contains(&followed) {
+                continue; // compare_table drops or replaces it anyway
+            }
+            let own = retyped(Some(old_table), Some(new_table), &key.columns);
+            let referenced = retyped(
+                from.table(&key.referenced_table),
+                to.table(&followed.referenced_table),
+                &key.referenced_columns,
+            );
+            if own || referenced {
+                plan.drop_keys.push(Op::DropForeignKey {
+                    table: old_table.name.clone(),
+                    key: key.clone(),
+                });
+                plan.add_keys.push(Op::AddForeignKey {
+                    table: new_table.name.clone(),
+                    key: followed,
+                });
+            }
+        }
+    }
+}
+
+/// Tables to drop, each before the tables it references.
+fn order_for_drop<'t>(dropped: &[&'t Table]) -> Vec<&'t Table> {
+    let created = order_for_creation(dropped);
+    created
+        .iter()
+        .rev()
+        .filter_map(|op| match op {
+            Op::CreateTable(t) => dropped.iter().find(|d| d.name == t.name).copied(),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Same columns (names, types, constraints) under another table name.
+/// A normalised primary key carries PostgreSQL's `<table>_pkey`, which the
+/// renderers rename along with the table, so the name counts only as the
+/// rename leaves it.
 fn same_shape_table(a: &Table, b: &Table) -> bool {
-    a.columns == b.columns && a.primary_key == b.primary_key && !a.columns.is_empty()
+    a.columns == b.columns
+        && as_renamed(a, &b.name).primary_key == b.primary_key
+        && !a.columns.is_empty()
+}
+
+/// `table` as renaming it to `name` leaves it: its primary key and unique
+/// constraints under their conventional names ([`crate::dialect::naming`])
+/// take the new table's, as the PostgreSQL and MySQL renderers rename them
+/// along. Checks and foreign keys keep theirs: MySQL cannot rename them, so
+/// where the name should change they are dropped before the rename and
+/// added after it, which works everywhere.
+fn as_renamed(table: &Table, name: &str) -> Table {
+    let mut bare = table.clone();
+    if let Some(key) = &mut bare.primary_key {
+        key.name = None;
+    }
+    bare.uniques.iter_mut().for_each(|u| u.name = None);
+    let was = ConstraintNames::of(&bare);
+    bare.name = name.to_owned();
+    let is = ConstraintNames::of(&bare);
+
+    let mut moved = table.clone();
+    moved.name = name.to_owned();
+    let follow = |current: &mut Option<String>, was: &str, is: &str| {
+        if current.as_deref() == Some(was) {
+            *current = Some(is.to_owned());
+        }
+    };
+    if let Some(key) = &mut moved.primary_key {
+        follow(&mut key.name, &was.primary_key, &is.primary_key);
+    }
+    for (unique, (was, is)) in moved
+        .uniques
+        .iter_mut()
+        .zip(was.uniques.iter().zip(&is.uniques))
+    {
+        follow(&mut unique.name, was, is);
+    }
+    moved
 }
 
 /// Same definition under another column name.
@@ -497,6 +626,118 @@ mod tests {
         };
         let ops = round_trip(&from, &renamed, Renames::Detect);
         assert!(matches!(&ops[..], [Op::RenameTable { .. }]), "{ops:#?}");
+    }
+
+    #[test]
+    fn a_rename_follows_constraints_named_by_convention() {
+        // Normalised for PostgreSQL: every constraint named after its table.
+        let named = |name: &str| {
+            let mut t = table(name, &[("id", Type::Integer), ("title", Type::Text)]);
+            t.primary_key.as_mut().unwrap().name = Some(format!("{name}_pkey"));
+            t.uniques.push(crate::schema::Unique {
+                name: Some(format!("{name}_title_key")),
+                columns: vec!["title".into()],
+            });
+            t
+        };
+        let from = Schema {
+            tables: vec![named("users")],
+        };
+        let to = Schema {
+            tables: vec![named("people")],
+        };
+        let ops = diff(&from, &to, Renames::Detect);
+        assert!(matches!(&ops[..], [Op::RenameTable { .. }]), "{ops:#?}");
+
+        // MySQL cannot rename a check: one named by convention is dropped
+        // under the old name and added under the new one.
+        let checked = |name: &str| {
+            let mut t = named(name);
+            t.checks.push(crate::schema::Check {
+                name: Some(format!("{name}_id_check")),
+                expression: "id > 0".into(),
+            });
+            t
+        };
+        let ops = diff(
+            &Schema {
+                tables: vec![checked("users")],
+            },
+            &Schema {
+                tables: vec![checked("people")],
+            },
+            Renames::Detect,
+        );
+        assert!(
+            matches!(&ops[..], [Op::DropCheck { table, .. }, Op::RenameTable { .. }, Op::AddCheck { .. }] if table == "users"),
+            "{ops:#?}"
+        );
+
+        // A declared name stays what it was, so it is a change.
+        let mut declared = named("people");
+        declared.uniques[0].name = Some("people_title_uq".into());
+        let ops = diff(
+            &from,
+            &Schema {
+                tables: vec![declared],
+            },
+            Renames::Detect,
+        );
+        assert!(
+            matches!(&ops[..], [Op::DropUnique { table, .. }, Op::RenameTable { .. }, Op::AddUnique { .. }] if table == "users"),
+            "{ops:#?}"
+        );
+    }
+
+    #[test]
+    fn referrers_are_dropped_before_the_tables_they_reference() {
+        let topics = table("a_topics", &[("id", Type::Integer)]);
+        let mut posts = table(
+            "b_posts",
+            &[("id", Type::Integer), ("topic", Type::Integer)],
+        );
+        posts.foreign_keys.push(fk("topic", "a_topics"));
+        let full = Schema {
+            tables: vec![topics, posts],
+        };
+        let ops = round_trip(&full, &Schema::default(), Renames::Detect);
+        let dropped: Vec<&str> = ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::DropTable(t) => Some(t.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(dropped, ["b_posts", "a_topics"]);
+    }
+
+    #[test]
+    fn a_key_is_dropped_and_added_around_a_type_change_at_either_end() {
+        let users = table("users", &[("id", Type::Integer)]);
+        let mut posts = table("posts", &[("id", Type::Integer), ("author", Type::Integer)]);
+        posts.foreign_keys.push(fk("author", "users"));
+        let from = Schema {
+            tables: vec![users.clone(), posts.clone()],
+        };
+        let mut wide_users = users;
+        wide_users.columns[0].ty = Type::BigInt;
+        let mut wide_posts = posts;
+        wide_posts.columns[1].ty = Type::BigInt;
+        for to in [
+            vec![wide_users.clone(), wide_posts.clone()],
+            vec![wide_users, from.tables[1].clone()],
+            vec![from.tables[0].clone(), wide_posts],
+        ] {
+            let ops = round_trip(&from, &Schema { tables: to }, Renames::Detect);
+            assert!(
+                matches!(ops.first(), Some(Op::DropForeignKey { table, .. }) if table == "posts"),
+                "{ops:#?}"
+            );
+            assert!(
+                matches!(ops.last(), Some(Op::AddForeignKey { table, .. }) if table == "posts"),
+                "{ops:#?}"
+            );
+        }
     }
 
     mod properties {

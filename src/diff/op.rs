@@ -335,10 +335,14 @@ impl Op {
 /// True when `to` cannot hold every value of `from`.
 fn narrows(from: &crate::schema::Type, to: &crate::schema::Type) -> bool {
     use crate::schema::Type::*;
+    // Each family from narrow to wide; REAL to DOUBLE PRECISION keeps
+    // every value, as SMALLINT to BIGINT does.
     let rank = |ty: &crate::schema::Type| match ty {
-        SmallInt => Some(1),
-        Integer => Some(2),
-        BigInt => Some(3),
+        SmallInt => Some((0, 1)),
+        Integer => Some((0, 2)),
+        BigInt => Some((0, 3)),
+        Real => Some((1, 1)),
+        Double => Some((1, 2)),
         _ => None,
     };
     match (from, to) {
@@ -356,7 +360,7 @@ fn narrows(from: &crate::schema::Type, to: &crate::schema::Type) -> bool {
             },
         ) => b < a || sb.unwrap_or(0) < sa.unwrap_or(0),
         _ => match (rank(from), rank(to)) {
-            (Some(a), Some(b)) => b < a,
+            (Some((family_a, a)), Some((family_b, b))) if family_a == family_b => b < a,
             _ => from != to,
         },
     }
@@ -419,6 +423,20 @@ fn rename_in_constraints(table: &mut Table, from: &str, to: &str) {
 mod tests {
     use super::*;
     use crate::schema::Type;
+
+    #[test]
+    fn widening_a_number_is_not_destructive_narrowing_is() {
+        let alter = |from: Type, to: Type| Op::AlterColumn {
+            table: "t".into(),
+            from: Column::new("c", from),
+            to: Column::new("c", to),
+        };
+        assert!(!alter(Type::SmallInt, Type::BigInt).is_destructive());
+        assert!(!alter(Type::Real, Type::Double).is_destructive());
+        assert!(alter(Type::Double, Type::Real).is_destructive());
+        assert!(alter(Type::Integer, Type::SmallInt).is_destructive());
+        assert!(alter(Type::BigInt, Type::Double).is_destructive());
+    }
 
     fn accounts() -> Table {
         let mut table = Table::new("accounts");

@@ -92,6 +92,9 @@ macro_rules! first_as_text {
             Ok(value.to_string())
         } else if let Ok(value) = row.try_get::<i32, _>(0) {
             Ok(value.to_string())
+        } else if let Ok(value) = row.try_get::<i16, _>(0) {
+            // PostgreSQL decodes SMALLINT only as i16.
+            Ok(value.to_string())
         } else {
             row.try_get::<bool, _>(0).map(|value| value.to_string())
         }

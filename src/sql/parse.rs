@@ -32,7 +32,8 @@
 //!   implicitly, so that the reverse restores them), `RENAME [COLUMN] a TO b`,
 //!   `ALTER [COLUMN] c [SET DATA] TYPE …`, `SET NOT NULL`,
 //!   `DROP NOT NULL`, `SET DEFAULT …`, `DROP DEFAULT`,
-//!   `ADD GENERATED … AS IDENTITY`, `ADD [CONSTRAINT n] PRIMARY KEY |
+//!   `ADD GENERATED … AS IDENTITY`, `DROP IDENTITY` (read by retort
+//!   itself: `sqlparser` does not), `ADD [CONSTRAINT n] PRIMARY KEY |
 //!   UNIQUE | CHECK | FOREIGN KEY …`, `DROP CONSTRAINT n` (looked up among
 //!   the table's primary key, unique constraints, checks and foreign keys:
 //!   by declared name, or for an unnamed constraint by the name the
@@ -368,6 +369,9 @@ fn convert(sql: &str, schema: &mut Working) -> Result<Outcome, Refusal> {
         }
     };
     check_tokens(&tokens)?;
+    if let Some(converted) = drop_identity(&tokens, schema) {
+        return Ok(converted.map_or_else(Outcome::Verbatim, Outcome::Ops));
+    }
     let parsed = Parser::new(&dialect)
         .with_tokens_with_locations(tokens)
         .parse_statements();
@@ -442,6 +446,58 @@ fn convert(sql: &str, schema: &mut Working) -> Result<Outcome, Refusal> {
         _ => Err(Why::new("retort has no operation for this statement")),
     }
     .map_or_else(Outcome::Verbatim, Outcome::Ops))
+}
+
+/// `ALTER TABLE t ALTER [COLUMN] c DROP IDENTITY` (PostgreSQL's statement),
+/// read here because `sqlparser` does not: without it portable SQL could
+/// add an identity but not take it away, and a downgrade could not undo
+/// the add. `None` when the tokens are not that statement.
+///
+/// On a column that is no identity it does nothing (see below).
+fn drop_identity(tokens: &[TokenWithSpan], schema: &mut Working) -> Option<Converted> {
+    let words: Vec<&Token> = tokens
+        .iter()
+        .map(|t| &t.token)
+        .filter(|t| !matches!(t, Token::Whitespace(_) | Token::SemiColon))
+        .collect();
+    let word = |at: usize| match words.get(at) {
+        Some(Token::Word(word)) => Some(word),
+        _ => None,
+    };
+    let keyword = |at: usize, keyword: &str| {
+        word(at).is_some_and(|w| w.quote_style.is_none() && w.value.eq_ignore_ascii_case(keyword))
+    };
+    let column_at = if keyword(4, "COLUMN") { 5 } else { 4 };
+    let shape = keyword(0, "ALTER")
+        && keyword(1, "TABLE")
+        && keyword(3, "ALTER")
+        && keyword(column_at + 1, "DROP")
+        && keyword(column_at + 2, "IDENTITY")
+        && words.len() == column_at + 3;
+    if !shape {
+        return None;
+    }
+    let (table, column) = (word(2)?.value.clone(), word(column_at)?.value.clone());
+    let convert = |schema: &mut Working| {
+        let known = schema.table(&table).ok_or_else(|| unknown_table(&table))?;
+        let from = known
+            .column(&column)
+            .cloned()
+            .ok_or_else(|| Why::new(format!("column `{table}.{column}` is not known")))?;
+        // Nothing to do, as with PostgreSQL's `IF EXISTS`: on SQLite an
+        // `INTEGER PRIMARY KEY` is the identity (the rowid alias), so
+        // autogenerate, comparing schemas normalised for SQLite, writes
+        // this for a column a revision's own schema does not mark.
+        if !from.identity {
+            return Ok(Vec::new());
+        }
+        let to = Column {
+            identity: false,
+            ..from.clone()
+        };
+        applied(Op::AlterColumn { table, from, to }, schema)
+    };
+    Some(convert(schema))
 }
 
 /// `sqlparser` reports positions only inside its message text:
@@ -1756,6 +1812,40 @@ mod tests {
         );
         CREATE INDEX ix_orders_customer ON orders (customer_id);
     ";
+
+    #[test]
+    fn drop_identity_is_read_although_sqlparser_does_not() {
+        let before = schema(SHOP);
+        let id = before.table("orders").unwrap().columns[0].clone();
+        for sql in [
+            "ALTER TABLE orders ALTER COLUMN id DROP IDENTITY;",
+            "alter table \"orders\" alter id drop identity",
+        ] {
+            assert_eq!(
+                one(sql, &before),
+                Op::AlterColumn {
+                    table: "orders".into(),
+                    from: id.clone(),
+                    to: Column {
+                        identity: false,
+                        ..id.clone()
+                    },
+                },
+                "{sql}"
+            );
+        }
+        // Not an identity: nothing to do.
+        assert_eq!(
+            ops(
+                "ALTER TABLE orders ALTER COLUMN total DROP IDENTITY",
+                &before
+            ),
+            []
+        );
+        // Not this statement: runs as written.
+        let sql = "ALTER TABLE orders ALTER COLUMN id DROP IDENTITY IF EXISTS";
+        assert!(matches!(one(sql, &before), Op::Raw(_)), "{sql}");
+    }
 
     #[test]
     fn create_table_reads_every_portable_type() {

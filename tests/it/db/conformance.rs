@@ -19,10 +19,10 @@ use super::{Backend, DbProject, R, block_on, connect, per_backend};
 
 /// Rows of one table, checked by content: `values` are the `columns`
 /// joined by `|` (NULL as `NULL`), ordered by the first column.
-struct Rows {
-    table: &'static str,
-    columns: &'static [&'static str],
-    values: &'static [&'static str],
+pub(super) struct Rows {
+    pub(super) table: &'static str,
+    pub(super) columns: &'static [&'static str],
+    pub(super) values: &'static [&'static str],
 }
 
 /// One operation (or several): the schema before it, the migration, the
@@ -44,9 +44,9 @@ struct Case {
     skip: &'static [Backend],
 }
 
-const OWN_TABLES: [&str; 2] = ["retort_version", "retort_version_log"];
+pub(super) const OWN_TABLES: [&str; 2] = ["retort_version", "retort_version_log"];
 
-fn kind(backend: Backend) -> DialectKind {
+pub(super) fn kind(backend: Backend) -> DialectKind {
     match backend {
         Backend::Sqlite => DialectKind::Sqlite,
         Backend::Postgres => DialectKind::Postgres,
@@ -55,14 +55,14 @@ fn kind(backend: Backend) -> DialectKind {
 }
 
 /// `ddl` parsed and normalised for `dialect`.
-fn expected(dialect: &dyn Dialect, ddl: &str) -> Schema {
+pub(super) fn expected(dialect: &dyn Dialect, ddl: &str) -> Schema {
     let mut schema = parse_schema(ddl).unwrap_or_else(|e| panic!("{e}\n{ddl}"));
     dialect.normalize(&mut schema);
     schema
 }
 
 /// `DROP TABLE` for every table of `ddl`, last created first.
-fn drops(ddl: &str) -> String {
+pub(super) fn drops(ddl: &str) -> String {
     let schema = parse_schema(ddl).unwrap_or_else(|e| panic!("{e}\n{ddl}"));
     schema
         .tables

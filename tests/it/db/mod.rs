@@ -7,6 +7,7 @@
 //! Results are checked by querying the database directly through retort's
 //! own [`Connection`], not through the binary under test.
 
+mod autogen;
 mod checksum;
 mod conformance;
 mod connect;
