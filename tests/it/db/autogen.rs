@@ -843,11 +843,13 @@ cases! {
     };
 
     // No NULLs in the rows, so it runs; the file still warns.
+    // No row holds NULL in `name`, so nothing is flagged (rows that would
+    // make it fail are `db::models::not_null_is_flagged_only_on_rows_that_fail`).
     set_not_null_without_default: Case {
         a: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50));",
         seed: USERS_SEED,
         b: USERS,
-        file_has: &["DESTRUCTIVE"],
+        file_lacks: &["DESTRUCTIVE"],
         rows_b: Some(USERS_ROWS),
         rows_a: Some(USERS_ROWS),
         ..CASE
