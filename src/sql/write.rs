@@ -78,8 +78,7 @@ use crate::schema::{Column, Default, ForeignKey, Index, Schema, Table, Type};
 /// The portable statements of one operation on a database whose schema is
 /// `before`, without trailing `;` — several for a table with comments or
 /// indexes or a column with several changed aspects, none for an op that
-/// changes nothing. An item starting with `--` is a comment line for the
-/// reader (a step portable SQL cannot express), not a statement.
+/// changes nothing.
 ///
 /// `before` names the unnamed constraints a drop must find (see the module
 /// doc); a table it does not know gets names from the op alone.
@@ -260,14 +259,12 @@ pub fn write_schema(schema: &Schema) -> String {
     blocks.join("\n\n")
 }
 
-/// Statements ended by `;`, comment lines by nothing, one per line.
+/// Statements ended by `;`, one per line.
 fn section(statements: &[String]) -> String {
     statements
         .iter()
         .map(|statement| {
-            if is_comment(statement) {
-                Cow::Borrowed(statement.as_str())
-            } else if ends_in_line_comment(statement) {
+            if ends_in_line_comment(statement) {
                 // Raw text ending in a line comment would swallow the `;`.
                 Cow::Owned(format!("{statement}\n;"))
             } else {
@@ -276,10 +273,6 @@ fn section(statements: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn is_comment(statement: &str) -> bool {
-    statement.starts_with("--")
 }
 
 /// True when the text ends inside a `--` comment. Statements the parser
@@ -829,6 +822,12 @@ mod tests {
             sql,
             "INSERT INTO t (a) VALUES ('x;y');\nSELECT 1 -- and a comment\n;\n\
              CREATE VIEW v AS SELECT 1;"
+        );
+        // A leading comment does not make the statement a comment.
+        let commented = [Op::Raw("-- why\nDELETE FROM t".into())];
+        assert_eq!(
+            write_ops(&commented, &Schema::default()),
+            "-- why\nDELETE FROM t;"
         );
         let back: Vec<Op> = parse(&sql, &Schema::default())
             .unwrap()
