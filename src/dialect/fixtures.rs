@@ -6,16 +6,17 @@
 //! rendered against, its tables listed so that referenced tables come
 //! first (the live tests create them in this order).
 
+use crate::dialect::RenderError;
 use crate::diff::Op;
 use crate::schema::{
     Action, Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
 };
 
-fn column(name: &str, ty: Type) -> Column {
+pub(crate) fn column(name: &str, ty: Type) -> Column {
     Column::new(name, ty)
 }
 
-fn not_null(name: &str, ty: Type) -> Column {
+pub(crate) fn not_null(name: &str, ty: Type) -> Column {
     Column {
         nullable: false,
         ..Column::new(name, ty)
@@ -26,21 +27,28 @@ fn names(columns: &[&str]) -> Vec<String> {
     columns.iter().map(|c| (*c).to_owned()).collect()
 }
 
-fn unique(name: Option<&str>, columns: &[&str]) -> Unique {
+pub(crate) fn key(name: Option<&str>, columns: &[&str]) -> PrimaryKey {
+    PrimaryKey {
+        name: name.map(str::to_owned),
+        columns: names(columns),
+    }
+}
+
+pub(crate) fn unique(name: Option<&str>, columns: &[&str]) -> Unique {
     Unique {
         name: name.map(str::to_owned),
         columns: names(columns),
     }
 }
 
-fn check(name: Option<&str>, expression: &str) -> Check {
+pub(crate) fn check(name: Option<&str>, expression: &str) -> Check {
     Check {
         name: name.map(str::to_owned),
         expression: expression.to_owned(),
     }
 }
 
-fn index(name: &str, columns: &[&str], unique: bool) -> Index {
+pub(crate) fn index(name: &str, columns: &[&str], unique: bool) -> Index {
     Index {
         name: name.to_owned(),
         columns: names(columns),
@@ -579,4 +587,36 @@ pub(crate) fn fixtures() -> Vec<(&'static str, Op, Schema)> {
             base,
         ),
     ]
+}
+
+/// A renderer's answer as a snapshot shows it: each statement ended by `;`,
+/// or the refusal.
+pub(crate) fn snapshot_text(rendered: Result<Vec<String>, RenderError>) -> String {
+    match rendered {
+        Ok(statements) if statements.is_empty() => "-- nothing to do\n".into(),
+        Ok(statements) => statements
+            .iter()
+            .map(|s| format!("{s};\n"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(error) => format!("error: {error}\n"),
+    }
+}
+
+/// Asserts every fixture rendered by `render` against its snapshot
+/// `src/dialect/snapshots/<prefix>__<fixture>.snap`.
+pub(crate) fn assert_fixture_snapshots(
+    prefix: &str,
+    render: impl Fn(&Op, &Schema) -> Result<Vec<String>, RenderError>,
+) {
+    for (name, op, before) in fixtures() {
+        let text = snapshot_text(render(&op, &before));
+        insta::with_settings!({
+            snapshot_path => "snapshots",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(format!("{prefix}__{name}"), text);
+        });
+    }
 }

@@ -234,21 +234,6 @@ fn log_table(
     )
 }
 
-/// A renderer's answer as a snapshot shows it: each statement ended by `;`,
-/// or the refusal.
-#[cfg(test)]
-pub(crate) fn snapshot_text(rendered: Result<Vec<String>, RenderError>) -> String {
-    match rendered {
-        Ok(statements) if statements.is_empty() => "-- nothing to do\n".into(),
-        Ok(statements) => statements
-            .iter()
-            .map(|s| format!("{s};\n"))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Err(error) => format!("error: {error}\n"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

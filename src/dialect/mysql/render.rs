@@ -415,21 +415,11 @@ fn rename_indexes(op: &Op, before: &Schema, table: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dialect::fixtures::fixtures;
-    use crate::dialect::snapshot_text;
+    use crate::dialect::fixtures::assert_fixture_snapshots;
 
     #[test]
     fn every_fixture_renders_as_snapshotted() {
-        for (name, op, before) in fixtures() {
-            let text = snapshot_text(render(&op, &before));
-            insta::with_settings!({
-                snapshot_path => "../snapshots",
-                prepend_module_to_snapshot => false,
-                omit_expression => true,
-            }, {
-                insta::assert_snapshot!(format!("mysql__{name}"), text);
-            });
-        }
+        assert_fixture_snapshots("mysql", render);
     }
 
     #[test]

@@ -5,35 +5,10 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::{AssertSqlSafe, Connection as _, Row as _};
 
 use super::*;
-use crate::schema::{Action, Check, PrimaryKey, Unique};
+use crate::dialect::fixtures::{column, index, key, not_null};
+use crate::schema::{Action, Check, Unique};
 
-// ----- fixtures (local until the shared `dialect::fixtures` lands) -----
-
-fn column(name: &str, ty: Type) -> Column {
-    Column::new(name, ty)
-}
-
-fn not_null(name: &str, ty: Type) -> Column {
-    Column {
-        nullable: false,
-        ..Column::new(name, ty)
-    }
-}
-
-fn key(name: Option<&str>, columns: &[&str]) -> PrimaryKey {
-    PrimaryKey {
-        name: name.map(str::to_owned),
-        columns: columns.iter().map(|c| c.to_string()).collect(),
-    }
-}
-
-fn index(name: &str, columns: &[&str], unique: bool) -> Index {
-    Index {
-        name: name.into(),
-        columns: columns.iter().map(|c| c.to_string()).collect(),
-        unique,
-    }
-}
+// ----- fixtures -----
 
 /// `accounts`: an identity key, a named unique, a check, an index and
 /// defaults of every kind.
