@@ -16,6 +16,7 @@ mod lifecycle;
 mod models;
 mod offline;
 mod scale;
+mod sqlalchemy;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
