@@ -11,10 +11,10 @@
 //! the same schema on a backend (a comment on SQLite, which keeps none) is a
 //! no-op there: autogenerate must say "No changes" and write nothing.
 
-use retort::dialect::{Dialect, dialect};
+use retort::dialect::dialect;
 
-use super::conformance::{OWN_TABLES, Rows, drops, expected, kind};
-use super::{Backend, DbProject, R, block_on, connect, per_backend};
+use super::conformance::{Rows, base_revision, check_state, expected, kind};
+use super::{Backend, DbProject, R, per_backend};
 
 /// One change: the models go from `a` to `b`.
 struct Case {
@@ -55,55 +55,6 @@ const CASE: Case = Case {
     skip: &[],
 };
 
-/// Reads the schema (without retort's own tables) and compares it with
-/// `ddl` normalised; then the rows, when given.
-fn check_state(p: &DbProject, dialect: &dyn Dialect, when: &str, ddl: &str, rows: Option<&Rows>) {
-    let want = expected(dialect, ddl);
-    let exclude: Vec<String> = OWN_TABLES.iter().map(|t| (*t).to_owned()).collect();
-    let (schema, got) = block_on(async {
-        let mut connection = connect(&p.db.url).await;
-        let schema = connection
-            .introspect(&exclude)
-            .await
-            .unwrap_or_else(|e| panic!("{when}: introspect: {e}"));
-        let mut got = Vec::new();
-        if let Some(rows) = rows {
-            // One query per column: `strings` reads the first column only.
-            let mut columns = Vec::new();
-            for column in rows.columns {
-                let sql = format!(
-                    "SELECT {column} FROM {} ORDER BY {}",
-                    rows.table, rows.columns[0]
-                );
-                let values = connection
-                    .strings(&sql)
-                    .await
-                    .unwrap_or_else(|e| panic!("{when}: {sql}: {e}"));
-                columns.push(values);
-            }
-            let count = columns.first().map_or(0, Vec::len);
-            got = (0..count)
-                .map(|row| {
-                    columns
-                        .iter()
-                        .map(|values| values[row].as_str())
-                        .collect::<Vec<_>>()
-                        .join("|")
-                })
-                .collect();
-        }
-        connection.close().await;
-        (schema, got)
-    });
-    assert_eq!(
-        schema, want,
-        "{when}: the schema read back from the database"
-    );
-    if let Some(rows) = rows {
-        assert_eq!(got, rows.values, "{when}: the rows of {}", rows.table);
-    }
-}
-
 fn check(backend: Backend, case: &Case) {
     if case.skip.contains(&backend) {
         eprintln!("note: this case is refused on {backend} by design");
@@ -113,16 +64,7 @@ fn check(backend: Backend, case: &Case) {
         return;
     };
     let dialect = dialect(kind(backend));
-    p.revision(
-        R[0],
-        "",
-        &format!(
-            "-- migrate:upgrade\n{}\n{}\n-- migrate:downgrade\n{}",
-            case.a,
-            case.seed,
-            drops(case.a)
-        ),
-    );
+    base_revision(&p, case.a, case.seed);
     p.run(&["upgrade"]).success();
     let models = p.path().join("models");
     std::fs::create_dir_all(&models).expect("create models/");
