@@ -8,6 +8,7 @@
 pub mod config;
 pub mod dialect;
 pub mod diff;
+pub mod embed;
 pub mod migrate;
 pub mod models;
 pub mod revision;
@@ -16,5 +17,7 @@ pub mod sql;
 pub mod url;
 
 pub use config::Config;
+/// The revision files of a directory compiled in: see [`embed`].
+pub use retort_macros::embed_migrations;
 pub use revision::{Applied, Direction, Plan, Revision, RevisionGraph, RevisionId, Step, Target};
 pub use url::{DatabaseUrl, DialectKind};

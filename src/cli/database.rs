@@ -376,11 +376,7 @@ fn live(
             true,
         );
     }
-    let lock_name = format!(
-        "retort:{}:{}",
-        url.url.database().unwrap_or_default(),
-        config.version_table
-    );
+    let lock_name = migrate::lock_name(&url.url, &config.version_table);
     runtime()?.block_on(async {
         let mut connection = context.connect(&url, Some(config)).await?;
         let output = context.output;

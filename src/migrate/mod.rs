@@ -247,6 +247,16 @@ fn partial(log: &[LogRow], revision: Option<&str>) -> Option<LogRow> {
         .cloned()
 }
 
+/// The name of the migration lock for a database and version table: the
+/// CLI and an embedding application take the same lock, so they serialise
+/// with each other too.
+pub fn lock_name(url: &crate::DatabaseUrl, version_table: &str) -> String {
+    format!(
+        "retort:{}:{version_table}",
+        url.database().unwrap_or_default()
+    )
+}
+
 /// Runs an operation on a live database under the migration lock.
 pub async fn migrate(
     connection: &mut Connection,

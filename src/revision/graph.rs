@@ -78,6 +78,12 @@ impl RevisionGraph {
     /// Reads and checks every revision file in `dir`.
     pub fn load(dir: &Path) -> Result<Self, Error> {
         let (revisions, errors) = file::load_dir(dir);
+        Self::from_parsed(revisions, errors)
+    }
+
+    /// Builds the graph from parsed revisions, or reports the files that did
+    /// not parse together with what the graph checks find in the rest.
+    pub fn from_parsed(revisions: Vec<Revision>, errors: Vec<file::Error>) -> Result<Self, Error> {
         if !errors.is_empty() {
             let mut problems: Vec<Problem> = errors.into_iter().map(Problem::from).collect();
             // The graph checks still run so the user sees every problem at once.

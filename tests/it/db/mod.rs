@@ -11,6 +11,7 @@ mod autogen;
 mod checksum;
 mod conformance;
 mod connect;
+mod embed;
 mod failure;
 mod lifecycle;
 mod models;
