@@ -114,6 +114,32 @@ impl ConstraintNames {
     }
 }
 
+impl ConstraintNames {
+    /// The names in the order of [`name_slots`] on a table with
+    /// (`primary_key`) or without a primary key.
+    pub(crate) fn in_order(self, primary_key: bool) -> impl Iterator<Item = String> {
+        primary_key
+            .then_some(self.primary_key)
+            .into_iter()
+            .chain(self.uniques)
+            .chain(self.checks)
+            .chain(self.foreign_keys)
+    }
+}
+
+/// The name of every constraint of `table` that has one: the primary key
+/// (when there is one), then the uniques, checks and foreign keys, each in
+/// declaration order.
+pub(crate) fn name_slots(table: &mut Table) -> impl Iterator<Item = &mut Option<String>> {
+    table
+        .primary_key
+        .iter_mut()
+        .map(|k| &mut k.name)
+        .chain(table.uniques.iter_mut().map(|u| &mut u.name))
+        .chain(table.checks.iter_mut().map(|c| &mut c.name))
+        .chain(table.foreign_keys.iter_mut().map(|k| &mut k.name))
+}
+
 /// The table of that name in `before`, or an empty one when the model does
 /// not know it (a raw statement made it): names then follow the op alone.
 fn table_in(before: &Schema, table: &str) -> Table {

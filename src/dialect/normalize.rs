@@ -9,7 +9,7 @@
 use std::cmp::Ordering;
 
 use super::catalog::{Source, canonical_default, canonical_expression};
-use super::naming::ConstraintNames;
+use super::naming::{ConstraintNames, name_slots};
 use crate::schema::{Action, Default, Schema, Table, Type};
 
 /// What a dialect calls the primary key.
@@ -26,21 +26,14 @@ pub(crate) enum PrimaryKeyName {
 /// first: the names depend on the declaration order and on the check text
 /// as written.
 pub(crate) fn name_constraints(table: &mut Table, primary_key: PrimaryKeyName) {
-    let names = ConstraintNames::of(table);
-    if let Some(key) = &mut table.primary_key {
-        key.name = match primary_key {
-            PrimaryKeyName::Conventional => Some(names.primary_key),
-            PrimaryKeyName::None => None,
-        };
+    let names = ConstraintNames::of(table).in_order(table.primary_key.is_some());
+    for (slot, name) in name_slots(table).zip(names) {
+        *slot = Some(name);
     }
-    for (unique, name) in table.uniques.iter_mut().zip(names.uniques) {
-        unique.name = Some(name);
-    }
-    for (check, name) in table.checks.iter_mut().zip(names.checks) {
-        check.name = Some(name);
-    }
-    for (key, name) in table.foreign_keys.iter_mut().zip(names.foreign_keys) {
-        key.name = Some(name);
+    if primary_key == PrimaryKeyName::None
+        && let Some(key) = &mut table.primary_key
+    {
+        key.name = None;
     }
 }
 

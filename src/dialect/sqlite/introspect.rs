@@ -41,7 +41,7 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::dialect::catalog::{Source, canonical_expression, declared_type, default_from_text};
-use crate::dialect::naming::ConstraintNames;
+use crate::dialect::naming::{ConstraintNames, name_slots};
 use crate::dialect::normalize::finish;
 use crate::schema::{
     Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
@@ -384,29 +384,12 @@ pub(crate) fn normalize(schema: &mut Schema) {
 /// in declaration order, so before anything is sorted).
 fn forget_conventional_names(table: &mut Table) {
     let mut unnamed = table.clone();
-    if let Some(key) = &mut unnamed.primary_key {
-        key.name = None;
-    }
-    unnamed.uniques.iter_mut().for_each(|u| u.name = None);
-    unnamed.checks.iter_mut().for_each(|c| c.name = None);
-    unnamed.foreign_keys.iter_mut().for_each(|k| k.name = None);
-    let names = ConstraintNames::of(&unnamed);
-    let forget = |name: &mut Option<String>, conventional: &String| {
-        if name.as_ref() == Some(conventional) {
-            *name = None;
+    name_slots(&mut unnamed).for_each(|slot| *slot = None);
+    let names = ConstraintNames::of(&unnamed).in_order(table.primary_key.is_some());
+    for (slot, conventional) in name_slots(table).zip(names) {
+        if slot.as_ref() == Some(&conventional) {
+            *slot = None;
         }
-    };
-    if let Some(key) = &mut table.primary_key {
-        forget(&mut key.name, &names.primary_key);
-    }
-    for (unique, name) in table.uniques.iter_mut().zip(&names.uniques) {
-        forget(&mut unique.name, name);
-    }
-    for (check, name) in table.checks.iter_mut().zip(&names.checks) {
-        forget(&mut check.name, name);
-    }
-    for (key, name) in table.foreign_keys.iter_mut().zip(&names.foreign_keys) {
-        forget(&mut key.name, name);
     }
 }
 
