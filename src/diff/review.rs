@@ -132,32 +132,30 @@ pub fn warnings(ops: &[Op], rows: impl Fn(usize) -> Rows) -> Vec<Warning> {
                  check this is a rename (or use --no-renames)"
             ))),
             Op::AddColumn { table, column } => {
-                let why = |found: &str| {
-                    format!(
+                if let Some(found) = failing_rows(&rows, index, op, || format!("{table} has rows"))
+                {
+                    warnings.push(Warning::Destructive(format!(
                         "{table}.{} is added NOT NULL without a default, and {found}: \
                          PostgreSQL and SQLite refuse it, MySQL fills in 0 or ''; \
                          add a DEFAULT, or add it nullable, fill it, then set NOT NULL",
                         column.name
-                    )
-                };
-                if let Some(text) = concern(&rows, index, op, why, &format!("{table} has rows")) {
-                    warnings.push(Warning::Destructive(text));
+                    )));
                 }
             }
-            Op::AlterColumn { table, to, .. } => {
-                let why = |found: &str| {
-                    format!(
+            Op::AlterColumn { table, from, to } => {
+                let found = || format!("rows of {table} hold NULL in it");
+                if let Some(found) = failing_rows(&rows, index, op, found) {
+                    warnings.push(Warning::Destructive(format!(
                         "{table}.{} becomes NOT NULL, and {found}: the upgrade fails \
                          until they are filled (an UPDATE before it)",
                         to.name
-                    )
-                };
-                let found = format!("rows of {table} hold NULL in it");
-                if let Some(text) = concern(&rows, index, op, why, &found) {
-                    warnings.push(Warning::Destructive(text));
+                    )));
                 }
                 if op.is_destructive() {
-                    warnings.push(Warning::Destructive(narrowed(op)));
+                    warnings.push(Warning::Destructive(format!(
+                        "{table}.{} changes type from {} to {}, which may not hold every value",
+                        to.name, from.ty, to.ty
+                    )));
                 }
             }
             op if op.is_destructive() => warnings.push(Warning::Destructive(format!(
@@ -171,33 +169,23 @@ pub fn warnings(ops: &[Op], rows: impl Fn(usize) -> Rows) -> Vec<Warning> {
     warnings
 }
 
-/// The text of a NOT NULL warning for `op` when its probe found rows (or
-/// could not tell); `None` when it has no probe or the rows are fine.
-fn concern(
+/// What makes a NOT NULL `op` fail, for its warning: `found` when its
+/// probe found rows, the reason when the probe could not tell; `None` when
+/// it has no probe or the rows are fine.
+fn failing_rows(
     rows: &impl Fn(usize) -> Rows,
     index: usize,
     op: &Op,
-    why: impl Fn(&str) -> String,
-    found: &str,
+    found: impl FnOnce() -> String,
 ) -> Option<String> {
     needs_probe(op)?;
     match rows(index) {
         Rows::None => None,
-        Rows::Found => Some(why(found)),
-        Rows::Unknown(reason) => Some(why(&format!(
+        Rows::Found => Some(found()),
+        Rows::Unknown(reason) => Some(format!(
             "whether {} has such rows could not be checked ({reason})",
             op.table().unwrap_or("?")
-        ))),
-    }
-}
-
-fn narrowed(op: &Op) -> String {
-    match op {
-        Op::AlterColumn { table, from, to } => format!(
-            "{table}.{} changes type from {} to {}, which may not hold every value",
-            to.name, from.ty, to.ty
-        ),
-        _ => format!("{} loses data", op.kind()),
+        )),
     }
 }
 
