@@ -377,9 +377,8 @@ fn live(
         );
     }
     let lock_name = migrate::lock_name(&url.url, &config.version_table);
-    runtime()?.block_on(async {
-        let mut connection = context.connect(&url, Some(config)).await?;
-        let output = context.output;
+    let output = context.output;
+    let reports = context.with_connection(&url, Some(config), async |connection| {
         let mut progress = Progress::new(output);
         let mut events = |event: Event| match event {
             Event::Planned { steps } => progress.start(steps),
@@ -401,24 +400,31 @@ fn live(
             Event::Statement { .. } => {}
             Event::Note(note) => progress.say(&note),
         };
-        let result = migrate::migrate(&mut connection, graph, settings, &lock_name, operation, &mut events).await;
+        let result = migrate::migrate(
+            connection,
+            graph,
+            settings,
+            &lock_name,
+            operation,
+            &mut events,
+        )
+        .await;
         progress.finish();
-        connection.close().await;
-        let reports = result.map_err(migrate_error)?;
-        if settings.dry_run {
-            output.progress("Dry run: everything was rolled back.");
-        }
-        if output.is_json() {
-            let steps: Vec<Value> = reports
-                .iter()
-                .map(|r| json!({"revision": r.revision, "direction": r.direction.as_str(), "duration_ms": r.duration.as_millis() as u64}))
-                .collect();
-            output.document(&json!({ "steps": steps }));
-        } else if reports.is_empty() && !matches!(operation, Operation::Stamp(..)) {
-            output.progress("Nothing to do.");
-        }
-        Ok(0)
-    })
+        result.map_err(migrate_error)
+    })?;
+    if settings.dry_run {
+        output.progress("Dry run: everything was rolled back.");
+    }
+    if output.is_json() {
+        let steps: Vec<Value> = reports
+            .iter()
+            .map(|r| json!({"revision": r.revision, "direction": r.direction.as_str(), "duration_ms": r.duration.as_millis() as u64}))
+            .collect();
+        output.document(&json!({ "steps": steps }));
+    } else if reports.is_empty() && !matches!(operation, Operation::Stamp(..)) {
+        output.progress("Nothing to do.");
+    }
+    Ok(0)
 }
 
 fn offline(
