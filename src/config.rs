@@ -22,6 +22,13 @@ use crate::url::{DatabaseUrl, UrlError};
 /// The configuration file's name, looked for in a directory and its parents.
 pub const CONFIG_FILE: &str = "retort.toml";
 
+/// The version table when `retort.toml` names none.
+pub const DEFAULT_VERSION_TABLE: &str = "retort_version";
+
+/// Seconds to wait for another run's migration lock when `retort.toml`
+/// says nothing.
+pub const DEFAULT_LOCK_TIMEOUT_SECS: u64 = 60;
+
 /// The environment variable (and `.env` key) that holds the database URL.
 const DATABASE_URL: &str = "DATABASE_URL";
 
@@ -253,7 +260,7 @@ impl Config {
 
         let version_table = section
             .version_table
-            .unwrap_or_else(|| "retort_version".to_string());
+            .unwrap_or_else(|| DEFAULT_VERSION_TABLE.to_string());
         if !is_plain_identifier(&version_table) {
             return Err(invalid(
                 "version_table",
@@ -276,7 +283,7 @@ impl Config {
             models: section.models.unwrap_or_else(|| vec!["models".to_string()]),
             version_table,
             transaction_per_migration: section.transaction_per_migration.unwrap_or(true),
-            lock_timeout_secs: section.lock_timeout.unwrap_or(60),
+            lock_timeout_secs: section.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT_SECS),
             exclude_tables,
         })
     }

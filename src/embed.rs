@@ -25,14 +25,12 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crate::config::{DEFAULT_LOCK_TIMEOUT_SECS, DEFAULT_VERSION_TABLE};
 use crate::migrate::connection::Connection;
 use crate::migrate::{self, Operation, Settings, StepReport};
 use crate::revision::target::Point;
 use crate::revision::{RevisionGraph, Target, file, graph};
 use crate::url::DatabaseUrl;
-
-/// The version table `retort init` configures.
-pub const VERSION_TABLE: &str = "retort_version";
 
 /// The revision graph of embedded files, `(file name, text)` as
 /// [`embed_migrations!`](crate::embed_migrations) gives them. Every file
@@ -58,9 +56,9 @@ pub async fn upgrade_head(
     graph: &RevisionGraph,
 ) -> Result<Vec<StepReport>, migrate::Error> {
     let settings = Settings {
-        version_table: VERSION_TABLE.to_owned(),
+        version_table: DEFAULT_VERSION_TABLE.to_owned(),
         transaction_per_migration: true,
-        lock_timeout: Duration::from_secs(60),
+        lock_timeout: Duration::from_secs(DEFAULT_LOCK_TIMEOUT_SECS),
         accept: Vec::new(),
         resume: false,
         dry_run: false,
