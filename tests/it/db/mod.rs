@@ -16,6 +16,7 @@ mod failure;
 mod lifecycle;
 mod models;
 mod offline;
+mod once;
 mod scale;
 mod sqlalchemy;
 
