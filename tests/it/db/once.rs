@@ -86,8 +86,9 @@ const ROWS: [(usize, &str, usize); 4] = [
     (4, "r4", 50),
 ];
 
-/// `R[0]` creates `once_rows`; `R[1]` and `R[3]` insert outside a
-/// transaction (`transaction=false`), `R[2]` and `R[4]` inside one.
+/// `R[0]` creates `once_rows`; `R[1]` and `R[3]` insert (and delete on the
+/// way down) outside a transaction (`transaction=false`), `R[2]` and
+/// `R[4]` inside one.
 fn write_revisions(p: &DbProject) {
     p.revision(
         R[0],
@@ -96,16 +97,13 @@ fn write_revisions(p: &DbProject) {
          -- migrate:downgrade\nDROP TABLE once_rows;\n",
     );
     for (i, tag, count) in ROWS {
-        let header = if i % 2 == 1 {
-            "-- migrate:upgrade transaction=false"
-        } else {
-            "-- migrate:upgrade"
-        };
+        let options = if i % 2 == 1 { " transaction=false" } else { "" };
         p.revision(
             R[i],
             R[i - 1],
             &format!(
-                "{header}\n{}\n-- migrate:downgrade\nDELETE FROM once_rows WHERE tag = '{tag}';\n",
+                "-- migrate:upgrade{options}\n{}\n\
+                 -- migrate:downgrade{options}\nDELETE FROM once_rows WHERE tag = '{tag}';\n",
                 inserts(tag, count)
             ),
         );
@@ -350,6 +348,62 @@ fn concurrent_spellings(backend: Backend) {
     assert!(embedded.iter().all(|&steps| steps <= 5), "{embedded:?}");
 }
 per_backend!(concurrent_spellings);
+
+/// Six `downgrade` and two `stamp` runs to one revision, at once, with
+/// mixed URL spellings: each revision above it is reverted exactly once —
+/// by a downgrade (its rows gone) or by a stamp (its rows kept) — and every
+/// run exits 0.
+fn downgrade_and_stamp_together(backend: Backend) {
+    let Some(p) = DbProject::new(backend) else {
+        return;
+    };
+    write_revisions(&p);
+    p.run(&["upgrade"]).success();
+    let children: Vec<_> = spellings(&p)
+        .into_iter()
+        .enumerate()
+        .map(|(i, spelling)| {
+            let args = if i % 4 == 3 {
+                ["stamp", R[2]]
+            } else {
+                ["downgrade", R[2]]
+            };
+            let child = spawn(&p, &spelling, &args);
+            (args, spelling, child)
+        })
+        .collect();
+    for (args, spelling, child) in children {
+        let output = finish(child, Duration::from_secs(120));
+        assert!(
+            output.status.success(),
+            "{args:?} with {spelling:?} failed ({:?}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_eq!(p.versions(), [R[2]]);
+    for (i, tag, count) in ROWS {
+        let log = p.log(R[i]);
+        let downs: Vec<&String> = log.iter().filter(|row| row.starts_with("down:")).collect();
+        let rows = p.db.query(&format!(
+            "SELECT COUNT(*) FROM once_rows WHERE tag = '{tag}'"
+        ));
+        if i <= 2 {
+            assert!(downs.is_empty(), "{} was not reverted: {log:?}", R[i]);
+            assert_eq!(rows, [count.to_string()], "rows of {tag}");
+            continue;
+        }
+        assert_eq!(downs.len(), 1, "{} reverted once: {log:?}", R[i]);
+        let kept = if downs[0].starts_with("down:stamp:ok:") {
+            count
+        } else {
+            assert!(downs[0].starts_with("down:downgrade:ok:"), "{log:?}");
+            0
+        };
+        assert_eq!(rows, [kept.to_string()], "rows of {tag}: {log:?}");
+    }
+}
+per_backend!(downgrade_and_stamp_together);
 
 /// A run that fails with a transaction open (here a stamp refused by a
 /// trigger on the version table) must end that transaction and release
