@@ -78,6 +78,14 @@ fn inserts(tag: &str, count: usize) -> String {
         .collect()
 }
 
+/// The DELETEs that undo [`inserts`], one row each: a downgrade long
+/// enough for concurrent runs to overlap.
+fn deletes(tag: &str, count: usize) -> String {
+    (1..=count)
+        .map(|n| format!("DELETE FROM once_rows WHERE tag = '{tag}' AND n = {n};\n"))
+        .collect()
+}
+
 /// How many rows each revision of [`write_revisions`] inserts.
 const ROWS: [(usize, &str, usize); 4] = [
     (1, "r1", 300),
@@ -102,9 +110,9 @@ fn write_revisions(p: &DbProject) {
             R[i],
             R[i - 1],
             &format!(
-                "-- migrate:upgrade{options}\n{}\n\
-                 -- migrate:downgrade{options}\nDELETE FROM once_rows WHERE tag = '{tag}';\n",
-                inserts(tag, count)
+                "-- migrate:upgrade{options}\n{}\n-- migrate:downgrade{options}\n{}",
+                inserts(tag, count),
+                deletes(tag, count)
             ),
         );
     }
