@@ -286,10 +286,10 @@ fn spellings(p: &DbProject) -> Vec<Spelling> {
                 Spelling::url(&p.db.url),
                 Spelling::url(parts.url("mariadb", host, 3306, "")),
                 Spelling::url(parts.url("mysql+pymysql", host, 3306, "?charset=utf8mb4")),
-                Spelling::url(parts.url("mysql", host, 0, "")),
+                Spelling::url(parts.url("mysql", "localhost", 0, "")),
                 Spelling::url(parts.url("mariadb+mariadbconnector", host, 0, "")),
                 Spelling::url(parts.url("mysql+mysqldb", host, 3306, "?charset=utf8mb4")),
-                Spelling::url(parts.url("mariadb", host, 0, "?connect_timeout=10")),
+                Spelling::url(parts.url("mariadb", "localhost", 3306, "?connect_timeout=10")),
                 Spelling::url(parts.url("mysql", host, 3306, "")),
             ]
         }
