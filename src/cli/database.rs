@@ -555,7 +555,10 @@ pub fn migrate_error(error: migrate::Error) -> CliError {
              `retort autogenerate --from-empty -m MSG` and `retort stamp head` make a new baseline)".to_owned(),
         ),
         E::Parse { help, .. } => help.clone(),
-        E::LockTimeout { .. } => Some("raise `lock_timeout` in retort.toml, or check for a stuck run".to_owned()),
+        E::LockTimeout { key, .. } => Some(format!(
+            "raise `lock_timeout` in retort.toml, or check for a stuck run: {}",
+            key.holder()
+        )),
         E::LockFile { .. } => Some(
             "SQLite runs take this lock file beside the database: its directory must be writable, as for SQLite's own journal"
                 .to_owned(),

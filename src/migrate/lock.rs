@@ -81,6 +81,45 @@ impl Key {
     }
 }
 
+impl Key {
+    /// A query that names the session holding a server lock.
+    pub fn holder_query(&self) -> Option<String> {
+        match self {
+            // A bigint key shows in pg_locks as its high and low 32 bits.
+            // https://www.postgresql.org/docs/current/view-pg-locks.html
+            Key::Server(ServerLock::Advisory(key)) => {
+                let key = *key as u64;
+                Some(format!(
+                    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' \
+                     AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+                     AND classid = {} AND objid = {} AND objsubid = 1 AND granted",
+                    key >> 32,
+                    key & 0xffff_ffff
+                ))
+            }
+            // https://mariadb.com/kb/en/is_used_lock/ (a hint for a person:
+            // the quote doubled, which reads the same in every sql_mode)
+            Key::Server(ServerLock::Named(name)) => Some(format!(
+                "SELECT IS_USED_LOCK('{}')",
+                name.replace('\'', "''")
+            )),
+            Key::File(_) | Key::None => None,
+        }
+    }
+
+    /// How an operator finds the run that holds this lock.
+    pub fn holder(&self) -> String {
+        match (self, self.holder_query()) {
+            (_, Some(query)) => format!("`{query}` names the session that holds it"),
+            (Key::File(path), _) => format!(
+                "the process that has {} open holds it (`fuser` or `lsof` names it)",
+                path.display()
+            ),
+            _ => "nothing holds it".to_owned(),
+        }
+    }
+}
+
 /// The migration lock, while a run holds it.
 #[derive(Debug)]
 pub struct Held {
@@ -137,6 +176,7 @@ pub async fn acquire(
         if started.elapsed() >= timeout {
             return Err(Error::LockTimeout {
                 seconds: timeout.as_secs(),
+                key,
             });
         }
         if !told {

@@ -63,7 +63,7 @@ pub enum Error {
     #[error("{} applied revision{} changed since {} ran: {}", revisions.len(), if revisions.len() == 1 { "" } else { "s" }, if revisions.len() == 1 { "it" } else { "they" }, revisions.iter().map(|(id, path)| format!("{id} ({})", path.display())).collect::<Vec<_>>().join(", "))]
     Modified { revisions: Vec<(String, PathBuf)> },
     #[error("another retort run has held the migration lock for {seconds} s")]
-    LockTimeout { seconds: u64 },
+    LockTimeout { seconds: u64, key: lock::Key },
     #[error("cannot lock {}: {message}", path.display())]
     LockFile { path: PathBuf, message: String },
     #[error(

@@ -525,3 +525,72 @@ fn an_unusable_sqlite_lock_file_is_named() {
         .stderr_has(&["cannot lock", "test.db-retort-lock", "writable"]);
     assert!(p.app_tables().is_empty(), "{:?}", p.app_tables());
 }
+
+/// A run that waits out `lock_timeout` says how to find the run that holds
+/// the lock, and that way does find it: the session on PostgreSQL and
+/// MySQL, the lock file on SQLite.
+fn a_stuck_run_names_the_holder(backend: Backend) {
+    let Some(p) = DbProject::new(backend) else {
+        return;
+    };
+    std::fs::write(
+        p.path().join("retort.toml"),
+        "[retort]\nscript_location = \"migrations\"\nurl = \"sqlite:///unused.db\"\nlock_timeout = 1\n",
+    )
+    .expect("write retort.toml");
+    p.table_revision(R[0], "");
+    let url = DatabaseUrl::parse(&p.db.url).expect("the test URL parses");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let connect = || {
+        runtime
+            .block_on(Connection::connect(&url, Duration::from_secs(5)))
+            .expect("connect")
+    };
+    let mut holder = connect();
+    let held = runtime
+        .block_on(migrate::lock::acquire(
+            &mut holder,
+            "retort_version",
+            Duration::from_secs(5),
+            &mut |_| {},
+        ))
+        .expect("take the migration lock");
+
+    let run = p.run(&["upgrade"]).code(1);
+    let run = run.stderr_has(&["held the migration lock for 1 s"]);
+    assert!(p.app_tables().is_empty(), "{:?}", p.app_tables());
+    let key = held.key().clone();
+    match key.holder_query() {
+        Some(query) => {
+            run.stderr_has(&[&query]);
+            // MySQL's ids are BIGINT UNSIGNED, which the test reads as text.
+            let (session, found) = match backend {
+                Backend::Postgres => ("SELECT pg_backend_pid()".to_owned(), query.clone()),
+                _ => (
+                    "SELECT CAST(CONNECTION_ID() AS CHAR)".to_owned(),
+                    format!("SELECT CAST(({query}) AS CHAR)"),
+                ),
+            };
+            let holder_id = runtime.block_on(holder.strings(&session)).expect("its id");
+            let mut other = connect();
+            let found = runtime.block_on(other.strings(&found)).expect(&found);
+            assert_eq!(found, holder_id, "{query}");
+            runtime.block_on(other.close());
+        }
+        None => {
+            let retort::migrate::lock::Key::File(path) = &key else {
+                panic!("a file lock on SQLite: {key:?}");
+            };
+            // The path itself may be wrapped anywhere in the help text.
+            assert!(path.ends_with("test.db-retort-lock"), "{}", path.display());
+            run.stderr_has(&["test.db-retort-lock open holds it", "fuser"]);
+        }
+    }
+    runtime.block_on(held.release(&mut holder));
+    runtime.block_on(holder.close());
+    p.run(&["upgrade"]).success();
+}
+per_backend!(a_stuck_run_names_the_holder);
