@@ -201,16 +201,23 @@ fn sidecar(database: &Path) -> PathBuf {
 }
 
 fn open(path: &Path) -> Result<File, Error> {
-    OpenOptions::new()
+    let created = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
-        .open(path)
-        .map_err(|e| Error::LockFile {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })
+        .open(path);
+    match created {
+        // Another user's run created the file, and this user may write the
+        // database but not that file: a lock needs only a read handle
+        // (flock(2); LockFileEx wants GENERIC_READ or GENERIC_WRITE).
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => File::open(path),
+        other => other,
+    }
+    .map_err(|e| Error::LockFile {
+        path: path.to_owned(),
+        message: e.to_string(),
+    })
 }
 
 fn try_lock_file(path: &Path, file: &File) -> Result<bool, Error> {

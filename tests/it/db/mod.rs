@@ -14,6 +14,7 @@ mod connect;
 mod embed;
 mod failure;
 mod lifecycle;
+mod lock;
 mod models;
 mod offline;
 mod once;

@@ -1,28 +1,26 @@
-//! Applied exactly once: many `retort upgrade` processes (and embedding
-//! applications) starting together against one database, reaching it by
-//! different spellings of its URL, with transactional and `transaction=false`
-//! revisions; and a failed run that must not keep the others out.
+//! Applied exactly once: many `retort upgrade`, `downgrade` and `stamp`
+//! processes (and embedding applications) starting together against one
+//! database, reaching it by different spellings of its URL, with
+//! transactional and `transaction=false` revisions. The lock itself — how it
+//! is released, named and taken — is tested in `lock.rs`.
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use retort::migrate::connection::Connection;
-use retort::migrate::{self, Operation, Settings};
-use retort::revision::plan::Purge;
-use retort::{DatabaseUrl, RevisionGraph, embed};
+use retort::{DatabaseUrl, embed};
 
 use super::{Backend, DbProject, R, block_on, per_backend};
 
 /// One way to reach the test database: a URL, and the environment beside it.
 #[derive(Debug, Clone)]
-struct Spelling {
-    url: String,
-    env: Vec<(&'static str, String)>,
+pub(super) struct Spelling {
+    pub(super) url: String,
+    pub(super) env: Vec<(&'static str, String)>,
 }
 
 impl Spelling {
-    fn url(url: impl Into<String>) -> Spelling {
+    pub(super) fn url(url: impl Into<String>) -> Spelling {
         Spelling {
             url: url.into(),
             env: Vec::new(),
@@ -35,7 +33,7 @@ impl Spelling {
 const LIBPQ_ENV: [&str; 4] = ["PGDATABASE", "PGHOST", "PGPORT", "PGUSER"];
 
 /// `retort ARGS` in the project directory with `spelling` as `DATABASE_URL`.
-fn spawn(p: &DbProject, spelling: &Spelling, args: &[&str]) -> Child {
+pub(super) fn spawn(p: &DbProject, spelling: &Spelling, args: &[&str]) -> Child {
     let mut command = Command::new(env!("CARGO_BIN_EXE_retort"));
     command
         .current_dir(p.path())
@@ -55,7 +53,7 @@ fn spawn(p: &DbProject, spelling: &Spelling, args: &[&str]) -> Child {
 }
 
 /// Waits for `child`, killing it after `limit`: a test must not hang.
-fn finish(mut child: Child, limit: Duration) -> Output {
+pub(super) fn finish(mut child: Child, limit: Duration) -> Output {
     let deadline = Instant::now() + limit;
     while child.try_wait().expect("poll retort").is_none() {
         if Instant::now() > deadline {
@@ -412,185 +410,3 @@ fn downgrade_and_stamp_together(backend: Backend) {
     }
 }
 per_backend!(downgrade_and_stamp_together);
-
-/// A run that fails with a transaction open (here a stamp refused by a
-/// trigger on the version table) must end that transaction and release
-/// the migration lock, though the caller keeps the connection: another
-/// run then goes ahead at once instead of waiting out `lock_timeout` (or,
-/// on MySQL and SQLite, the row and write locks of the open transaction).
-fn a_failed_run_releases_the_lock(backend: Backend) {
-    let Some(p) = DbProject::new(backend) else {
-        return;
-    };
-    std::fs::write(
-        p.path().join("retort.toml"),
-        "[retort]\nscript_location = \"migrations\"\nurl = \"sqlite:///unused.db\"\nlock_timeout = 5\n",
-    )
-    .expect("write retort.toml");
-    for (i, id) in R[..3].iter().enumerate() {
-        p.table_revision(id, if i == 0 { "" } else { R[i - 1] });
-    }
-    p.run(&["upgrade", R[0]]).success();
-    let refused = R[2];
-    p.db.execute(&match backend {
-        Backend::Postgres => format!(
-            "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
-             IF NEW.version_num = '{refused}' THEN RAISE EXCEPTION 'refused'; END IF; \
-             RETURN NEW; END $$"
-        ),
-        Backend::Mysql => format!(
-            "CREATE TRIGGER refuse BEFORE UPDATE ON retort_version FOR EACH ROW BEGIN \
-             IF NEW.version_num = '{refused}' THEN \
-             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused'; END IF; END"
-        ),
-        Backend::Sqlite => format!(
-            "CREATE TRIGGER refuse BEFORE UPDATE ON retort_version \
-             WHEN NEW.version_num = '{refused}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
-        ),
-    });
-    if backend == Backend::Postgres {
-        p.db.execute(
-            "CREATE TRIGGER refuse BEFORE UPDATE ON retort_version \
-             FOR EACH ROW EXECUTE FUNCTION refuse()",
-        );
-    }
-
-    let graph = RevisionGraph::load(&p.project.versions()).unwrap_or_else(|e| panic!("{e}"));
-    let settings = Settings {
-        version_table: p.version_table.clone(),
-        transaction_per_migration: true,
-        lock_timeout: Duration::from_secs(5),
-        accept: Vec::new(),
-        resume: false,
-        dry_run: false,
-    };
-    let url = DatabaseUrl::parse(&p.db.url).expect("the test URL parses");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    let mut kept: Connection = runtime
-        .block_on(Connection::connect(&url, Duration::from_secs(5)))
-        .expect("connect");
-    let stamp = Operation::Stamp(refused.parse().expect("an id"), Purge::No);
-    let error = runtime
-        .block_on(migrate::migrate(
-            &mut kept,
-            &graph,
-            &settings,
-            &stamp,
-            &mut |_| {},
-        ))
-        .expect_err("the trigger refuses the stamp");
-    assert!(error.to_string().contains("refused"), "{error}");
-
-    // The failed run's connection is still open.
-    let started = Instant::now();
-    let output = finish(
-        spawn(&p, &Spelling::url(&p.db.url), &["upgrade", R[1]]),
-        Duration::from_secs(60),
-    );
-    assert!(
-        output.status.success(),
-        "the next run was kept out ({:?}, after {:?}):\n{}",
-        output.status,
-        started.elapsed(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert_eq!(p.versions(), [R[1]]);
-    // And the kept connection is usable.
-    let versions = runtime
-        .block_on(kept.versions("retort_version"))
-        .expect("the kept connection still answers");
-    assert_eq!(versions, [R[1]]);
-    runtime.block_on(kept.close());
-}
-per_backend!(a_failed_run_releases_the_lock);
-
-/// A SQLite lock file that cannot be opened stops the run before anything
-/// changed, naming the file, with exit 2 like a database that cannot be
-/// opened.
-#[test]
-fn an_unusable_sqlite_lock_file_is_named() {
-    let Some(p) = DbProject::new(Backend::Sqlite) else {
-        return;
-    };
-    p.table_revision(R[0], "");
-    let mut lock = p.db.sqlite_path().into_os_string();
-    lock.push("-retort-lock");
-    // A directory where the lock file goes: refused even to root.
-    std::fs::create_dir(&lock).expect("create a directory");
-    p.run(&["upgrade"])
-        .code(2)
-        .stderr_has(&["cannot lock", "test.db-retort-lock", "writable"]);
-    assert!(p.app_tables().is_empty(), "{:?}", p.app_tables());
-}
-
-/// A run that waits out `lock_timeout` says how to find the run that holds
-/// the lock, and that way does find it: the session on PostgreSQL and
-/// MySQL, the lock file on SQLite.
-fn a_stuck_run_names_the_holder(backend: Backend) {
-    let Some(p) = DbProject::new(backend) else {
-        return;
-    };
-    std::fs::write(
-        p.path().join("retort.toml"),
-        "[retort]\nscript_location = \"migrations\"\nurl = \"sqlite:///unused.db\"\nlock_timeout = 1\n",
-    )
-    .expect("write retort.toml");
-    p.table_revision(R[0], "");
-    let url = DatabaseUrl::parse(&p.db.url).expect("the test URL parses");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    let connect = || {
-        runtime
-            .block_on(Connection::connect(&url, Duration::from_secs(5)))
-            .expect("connect")
-    };
-    let mut holder = connect();
-    let held = runtime
-        .block_on(migrate::lock::acquire(
-            &mut holder,
-            "retort_version",
-            Duration::from_secs(5),
-            &mut |_| {},
-        ))
-        .expect("take the migration lock");
-
-    let run = p.run(&["upgrade"]).code(1);
-    let run = run.stderr_has(&["held the migration lock for 1 s"]);
-    assert!(p.app_tables().is_empty(), "{:?}", p.app_tables());
-    let key = held.key().clone();
-    match key.holder_query() {
-        Some(query) => {
-            run.stderr_has(&[&query]);
-            // MySQL's ids are BIGINT UNSIGNED, which the test reads as text.
-            let (session, found) = match backend {
-                Backend::Postgres => ("SELECT pg_backend_pid()".to_owned(), query.clone()),
-                _ => (
-                    "SELECT CAST(CONNECTION_ID() AS CHAR)".to_owned(),
-                    format!("SELECT CAST(({query}) AS CHAR)"),
-                ),
-            };
-            let holder_id = runtime.block_on(holder.strings(&session)).expect("its id");
-            let mut other = connect();
-            let found = runtime.block_on(other.strings(&found)).expect(&found);
-            assert_eq!(found, holder_id, "{query}");
-            runtime.block_on(other.close());
-        }
-        None => {
-            let retort::migrate::lock::Key::File(path) = &key else {
-                panic!("a file lock on SQLite: {key:?}");
-            };
-            // The path itself may be wrapped anywhere in the help text.
-            assert!(path.ends_with("test.db-retort-lock"), "{}", path.display());
-            run.stderr_has(&["test.db-retort-lock open holds it", "fuser"]);
-        }
-    }
-    runtime.block_on(held.release(&mut holder));
-    runtime.block_on(holder.close());
-    p.run(&["upgrade"]).success();
-}
-per_backend!(a_stuck_run_names_the_holder);
