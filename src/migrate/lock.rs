@@ -79,9 +79,7 @@ impl Key {
             Identity::Sqlite { file: None } => Key::None,
         }
     }
-}
 
-impl Key {
     /// A query that names the session holding a server lock.
     pub fn holder_query(&self) -> Option<String> {
         match self {
