@@ -64,17 +64,8 @@ pub async fn upgrade_head(
         dry_run: false,
     };
     let mut connection = Connection::connect(url, settings.lock_timeout).await?;
-    let lock_name = migrate::lock_name(url, &settings.version_table);
     let operation = Operation::Upgrade(Target::Point(Point::Head));
-    let result = migrate::migrate(
-        &mut connection,
-        graph,
-        &settings,
-        &lock_name,
-        &operation,
-        &mut |_| {},
-    )
-    .await;
+    let result = migrate::migrate(&mut connection, graph, &settings, &operation, &mut |_| {}).await;
     connection.close().await;
     result
 }

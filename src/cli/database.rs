@@ -376,7 +376,6 @@ fn live(
             true,
         );
     }
-    let lock_name = migrate::lock_name(&url.url, &config.version_table);
     let output = context.output;
     let reports = context.with_connection(&url, Some(config), async |connection| {
         let mut progress = Progress::new(output);
@@ -400,15 +399,7 @@ fn live(
             Event::Statement { .. } => {}
             Event::Note(note) => progress.say(&note),
         };
-        let result = migrate::migrate(
-            connection,
-            graph,
-            settings,
-            &lock_name,
-            operation,
-            &mut events,
-        )
-        .await;
+        let result = migrate::migrate(connection, graph, settings, operation, &mut events).await;
         progress.finish();
         result.map_err(migrate_error)
     })?;
@@ -564,7 +555,14 @@ pub fn migrate_error(error: migrate::Error) -> CliError {
              `retort autogenerate --from-empty -m MSG` and `retort stamp head` make a new baseline)".to_owned(),
         ),
         E::Parse { help, .. } => help.clone(),
-        E::LockTimeout { .. } => Some("raise `lock_timeout` in retort.toml, or check for a stuck run".to_owned()),
+        E::LockTimeout { key, .. } => Some(format!(
+            "raise `lock_timeout` in retort.toml, or check for a stuck run: {}",
+            key.holder()
+        )),
+        E::LockFile { .. } => Some(
+            "SQLite runs take this lock file beside the database: its directory must be writable, as for SQLite's own journal"
+                .to_owned(),
+        ),
         _ => None,
     };
     // Paths in library errors are absolute; people read them relative to here.

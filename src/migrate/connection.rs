@@ -10,9 +10,9 @@
 //! than as one-off prepared statements: on MySQL, closing one costs the
 //! next query ~40 ms (see [`Connection::versions`]).
 
+use std::path::PathBuf;
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlSslMode};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgSslMode};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
@@ -307,49 +307,102 @@ impl Connection {
         })
     }
 
-    /// Tries once to take the migration lock named `name`; true when taken.
-    /// SQLite has no session lock: its writers queue on `BEGIN IMMEDIATE`.
-    pub async fn try_lock(&mut self, name: &str) -> Result<bool, Error> {
+    /// What the server says identifies the database this session is in,
+    /// for naming the migration lock (see [`super::lock`]).
+    pub async fn identity(&mut self) -> Result<Identity, Error> {
         Ok(match self {
-            Connection::Postgres(c) => sqlx::query("SELECT pg_try_advisory_lock($1)")
-                .bind(lock_key(name))
+            Connection::Postgres(c) => {
+                let row = sqlx::query(
+                    "SELECT current_database()::text, COALESCE(current_schema()::text, '')",
+                )
                 .fetch_one(&mut *c)
-                .await?
-                .try_get::<bool, _>(0)?,
+                .await?;
+                Identity::Postgres {
+                    database: row.try_get(0)?,
+                    schema: row.try_get(1)?,
+                }
+            }
             Connection::Mysql(c) => {
+                // https://mariadb.com/kb/en/server-system-variables/#lower_case_table_names
+                let row =
+                    sqlx::query("SELECT DATABASE(), CAST(@@lower_case_table_names AS SIGNED)")
+                        .fetch_one(&mut *c)
+                        .await?;
+                Identity::Mysql {
+                    database: row.try_get(0)?,
+                    fold_case: row.try_get::<i64, _>(1)? != 0,
+                }
+            }
+            Connection::Sqlite(c) => {
+                // The path SQLite opened, made absolute by its VFS; empty in memory.
+                // https://www.sqlite.org/pragma.html#pragma_database_list
+                let file: String =
+                    sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                        .fetch_one(&mut *c)
+                        .await?
+                        .try_get(0)?;
+                Identity::Sqlite {
+                    file: Some(PathBuf::from(file)).filter(|f| !f.as_os_str().is_empty()),
+                }
+            }
+        })
+    }
+
+    /// Tries once to take a session lock; true when taken.
+    pub async fn try_lock(&mut self, lock: &ServerLock) -> Result<bool, Error> {
+        Ok(match (self, lock) {
+            (Connection::Postgres(c), ServerLock::Advisory(key)) => {
+                sqlx::query("SELECT pg_try_advisory_lock($1)")
+                    .bind(key)
+                    .fetch_one(&mut *c)
+                    .await?
+                    .try_get::<bool, _>(0)?
+            }
+            (Connection::Mysql(c), ServerLock::Named(name)) => {
                 let got: Option<i64> = sqlx::query("SELECT GET_LOCK(?, 0)")
-                    .bind(mysql_lock_name(name))
+                    .bind(name)
                     .fetch_one(&mut *c)
                     .await?
                     .try_get(0)?;
                 got == Some(1)
             }
-            Connection::Sqlite(_) => true,
+            (connection, lock) => return Err(unsupported(connection, lock)),
         })
     }
 
-    /// Releases the lock taken by [`try_lock`](Self::try_lock).
-    pub async fn unlock(&mut self, name: &str) -> Result<(), Error> {
-        match self {
-            Connection::Postgres(c) => {
+    /// Releases a lock taken by [`try_lock`](Self::try_lock).
+    pub async fn unlock(&mut self, lock: &ServerLock) -> Result<(), Error> {
+        match (self, lock) {
+            (Connection::Postgres(c), ServerLock::Advisory(key)) => {
                 sqlx::query("SELECT pg_advisory_unlock($1)")
-                    .bind(lock_key(name))
+                    .bind(key)
                     .execute(&mut *c)
                     .await?;
             }
-            Connection::Mysql(c) => {
+            (Connection::Mysql(c), ServerLock::Named(name)) => {
                 sqlx::query("SELECT RELEASE_LOCK(?)")
-                    .bind(mysql_lock_name(name))
+                    .bind(name)
                     .execute(&mut *c)
                     .await?;
             }
-            Connection::Sqlite(_) => {}
+            (connection, lock) => return Err(unsupported(connection, lock)),
         }
         Ok(())
     }
 
-    /// True when another process can be kept out for a whole run; SQLite
-    /// instead re-checks the version table inside each write transaction.
+    /// Ends whatever transaction a failed run left open, so that what
+    /// follows on this session (releasing the lock, the caller's next
+    /// statement) is not refused as part of an aborted transaction.
+    pub async fn roll_back_open_transaction(&mut self) {
+        // PostgreSQL and MySQL accept a ROLLBACK with no transaction open
+        // (PostgreSQL with a warning); SQLite refuses it, which is as good.
+        let _ = self.execute("ROLLBACK").await;
+    }
+
+    /// True when the server keeps other sessions out for a whole run. On
+    /// SQLite an OS file lock does that for retort runs ([`super::lock`]);
+    /// each write transaction still re-reads the version table, so a writer
+    /// that takes no such lock cannot make a revision run twice either.
     pub fn has_session_lock(&self) -> bool {
         !matches!(self, Connection::Sqlite(_))
     }
@@ -361,19 +414,38 @@ impl Connection {
     }
 }
 
-/// A stable 64-bit advisory-lock key for a name.
-fn lock_key(name: &str) -> i64 {
-    let digest = Sha256::digest(name.as_bytes());
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&digest[..8]);
-    i64::from_be_bytes(bytes)
+/// A lock the server holds for a session until it is released or the
+/// session ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerLock {
+    /// PostgreSQL `pg_advisory_lock` key.
+    Advisory(i64),
+    /// MySQL/MariaDB `GET_LOCK` name.
+    Named(String),
 }
 
-/// MySQL lock names are at most 64 characters.
-fn mysql_lock_name(name: &str) -> String {
-    if name.len() <= 64 {
-        name.to_owned()
-    } else {
-        format!("retort:{:016x}", lock_key(name))
-    }
+/// Where a session is, as the server reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    Postgres {
+        database: String,
+        schema: String,
+    },
+    Mysql {
+        /// `DATABASE()`: none when the URL and the server chose none.
+        database: Option<String>,
+        /// The server folds table and database names to lower case.
+        fold_case: bool,
+    },
+    Sqlite {
+        /// The main database's file; none in memory.
+        file: Option<PathBuf>,
+    },
+}
+
+fn unsupported(connection: &Connection, lock: &ServerLock) -> Error {
+    Error::Database(format!(
+        "a {lock:?} lock does not exist on {}",
+        connection.kind()
+    ))
 }

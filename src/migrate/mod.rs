@@ -3,12 +3,13 @@
 //! [`Connection`] or written out as a script.
 
 pub mod connection;
+pub mod lock;
 pub mod prepare;
 mod run;
 pub mod tables;
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub use run::{Batching, Event, Runner, Sink, StepReport};
 
@@ -62,7 +63,9 @@ pub enum Error {
     #[error("{} applied revision{} changed since {} ran: {}", revisions.len(), if revisions.len() == 1 { "" } else { "s" }, if revisions.len() == 1 { "it" } else { "they" }, revisions.iter().map(|(id, path)| format!("{id} ({})", path.display())).collect::<Vec<_>>().join(", "))]
     Modified { revisions: Vec<(String, PathBuf)> },
     #[error("another retort run has held the migration lock for {seconds} s")]
-    LockTimeout { seconds: u64 },
+    LockTimeout { seconds: u64, key: lock::Key },
+    #[error("cannot lock {}: {message}", path.display())]
+    LockFile { path: PathBuf, message: String },
     #[error(
         "revision `{}` failed at statement {} of {} ({}:{}): {}",
         .0.revision, .0.statement, .0.total, .0.path.display(), .0.line, .0.message
@@ -247,59 +250,33 @@ fn partial(log: &[LogRow], revision: Option<&str>) -> Option<LogRow> {
         .cloned()
 }
 
-/// The name of the migration lock for a database and version table: the
-/// CLI and an embedding application take the same lock, so they serialise
-/// with each other too.
-pub fn lock_name(url: &crate::DatabaseUrl, version_table: &str) -> String {
-    format!(
-        "retort:{}:{version_table}",
-        url.database().unwrap_or_default()
-    )
-}
-
-/// Runs an operation on a live database under the migration lock.
+/// Runs an operation on a live database under the migration lock
+/// ([`lock`]), which is named from what the server reports, so the CLI and
+/// an embedding application serialise with each other whatever URL
+/// spelling each was given.
 pub async fn migrate(
     connection: &mut Connection,
     graph: &RevisionGraph,
     settings: &Settings,
-    lock_name: &str,
     operation: &Operation,
     events: &mut dyn FnMut(Event),
 ) -> Result<Vec<StepReport>, Error> {
-    lock(connection, lock_name, settings.lock_timeout, events).await?;
+    let held = lock::acquire(
+        connection,
+        &settings.version_table,
+        settings.lock_timeout,
+        events,
+    )
+    .await?;
     let result = locked(connection, graph, settings, operation, events).await;
-    // The session ends soon anyway; a failed unlock must not hide the result.
-    let _ = connection.unlock(lock_name).await;
-    result
-}
-
-async fn lock(
-    connection: &mut Connection,
-    name: &str,
-    timeout: Duration,
-    events: &mut dyn FnMut(Event),
-) -> Result<(), Error> {
-    // Polling, not a blocking wait: a blocking advisory-lock wait deadlocks
-    // against `CREATE INDEX CONCURRENTLY` run by the holder.
-    let started = Instant::now();
-    let mut pause = Duration::from_millis(25);
-    let mut told = false;
-    while !connection.try_lock(name).await? {
-        if started.elapsed() >= timeout {
-            return Err(Error::LockTimeout {
-                seconds: timeout.as_secs(),
-            });
-        }
-        if !told {
-            events(Event::Note(
-                "waiting for another retort run to finish".into(),
-            ));
-            told = true;
-        }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(500));
+    if result.is_err() {
+        // A failure may leave a transaction open (PostgreSQL refuses every
+        // statement in an aborted one, the unlock included), and the caller
+        // may keep using this session.
+        connection.roll_back_open_transaction().await;
     }
-    Ok(())
+    held.release(connection).await;
+    result
 }
 
 async fn locked(

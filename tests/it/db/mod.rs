@@ -14,8 +14,10 @@ mod connect;
 mod embed;
 mod failure;
 mod lifecycle;
+mod lock;
 mod models;
 mod offline;
+mod once;
 mod scale;
 mod sqlalchemy;
 
