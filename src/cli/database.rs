@@ -31,12 +31,20 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 
 impl Context {
     /// The database URL by SPEC §1's resolution order.
+    /// Options retort does not know are named in a warning on stderr.
     pub fn url(&self, config: Option<&Config>) -> Result<ResolvedUrl, CliError> {
         let env = |name: &str| std::env::var(name).ok();
-        Ok(match config {
+        let resolved = match config {
             Some(config) => config.resolve_url(self.url_flag.as_deref(), env)?,
             None => retort::config::resolve_url_without_config(self.url_flag.as_deref(), env)?,
-        })
+        };
+        for name in &resolved.url.connect_options().unknown {
+            self.output.warning(&format!(
+                "the database URL option `{name}` is not one retort knows for {}; it is ignored",
+                resolved.url.dialect()
+            ));
+        }
+        Ok(resolved)
     }
 
     /// Names the database on stderr, then connects.
@@ -78,21 +86,7 @@ pub fn test_connection(context: &Context, wait: Option<u64>) -> Result<u8, CliEr
     let url = context.url(config.as_ref())?;
     runtime()?.block_on(async {
         context.output.progress(&format!("Database: {}", url.url));
-        let deadline = Instant::now() + Duration::from_secs(wait.unwrap_or(0));
-        let mut pause = Duration::from_millis(100);
-        let mut connection = loop {
-            match Connection::connect(&url.url, Duration::from_secs(5)).await {
-                Ok(connection) => break connection,
-                Err(error) if Instant::now() + pause < deadline => {
-                    context
-                        .output
-                        .progress(&format!("not yet: {error}; retrying"));
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_secs(2));
-                }
-                Err(error) => return Err(CliError::usage(error.to_string(), None)),
-            }
-        };
+        let mut connection = connect_within(context, &url, wait.map(Duration::from_secs)).await?;
         let version = connection
             .server_version()
             .await
@@ -112,6 +106,63 @@ pub fn test_connection(context: &Context, wait: Option<u64>) -> Result<u8, CliEr
         }
         Ok(0)
     })
+}
+
+/// Connects, retrying until `wait` has passed (once when `None`). The
+/// pause between attempts grows to 2 s but never runs past the deadline, and
+/// an attempt still running at the deadline gets a second more to answer,
+/// so the last error is a real one.
+async fn connect_within(
+    context: &Context,
+    url: &ResolvedUrl,
+    wait: Option<Duration>,
+) -> Result<Connection, CliError> {
+    let started = Instant::now();
+    let deadline = started + wait.unwrap_or_default();
+    let mut pause = Duration::from_millis(100);
+    let mut attempts = 0u32;
+    loop {
+        attempts += 1;
+        let attempt = Connection::connect(&url.url, Duration::from_secs(5));
+        let result = match wait {
+            None => attempt.await,
+            Some(_) => {
+                let limit = deadline
+                    .saturating_duration_since(Instant::now())
+                    .max(Duration::from_secs(1));
+                match tokio::time::timeout(limit, attempt).await {
+                    Ok(result) => result,
+                    Err(_) => Err(migrate::connection::Error::Connect {
+                        url: url.url.redacted(),
+                        message: format!("no answer within {} s", limit.as_secs_f64()),
+                    }),
+                }
+            }
+        };
+        let error = match result {
+            Ok(connection) => return Ok(connection),
+            Err(error) => error,
+        };
+        let now = Instant::now();
+        if wait.is_none() {
+            return Err(CliError::usage(error.to_string(), None));
+        }
+        if now >= deadline {
+            return Err(CliError::usage(
+                format!(
+                    "{error}; gave up after {attempts} attempts in {:.1} s (--wait {})",
+                    now.duration_since(started).as_secs_f64(),
+                    wait.unwrap_or_default().as_secs()
+                ),
+                None,
+            ));
+        }
+        context
+            .output
+            .progress(&format!("not yet: {error}; retrying"));
+        tokio::time::sleep(pause.min(deadline - now)).await;
+        pause = (pause * 2).min(Duration::from_secs(2));
+    }
 }
 
 /// `current`.

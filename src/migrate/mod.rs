@@ -3,6 +3,7 @@
 //! [`Connection`] or written out as a script.
 
 pub mod connection;
+mod driver_options;
 pub mod prepare;
 mod run;
 pub mod tables;
