@@ -10,14 +10,15 @@
 //! resolution is a pure function of its inputs and the files.
 
 use std::fmt;
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::dialect;
+use crate::migrate::names::TableNames;
 use crate::schema::ExcludeTables;
-use crate::url::{DatabaseUrl, UrlError};
+use crate::url::{DatabaseUrl, DialectKind, UrlError};
 
 /// The configuration file's name, looked for in a directory and its parents.
 pub const CONFIG_FILE: &str = "retort.toml";
@@ -198,10 +199,11 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        let text = fs::read_to_string(&path).map_err(|source| ConfigError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let text =
+            crate::regular_file::read_to_string(&path).map_err(|source| ConfigError::Io {
+                path: path.clone(),
+                source,
+            })?;
         Config::from_toml(&path, &text)
     }
 
@@ -270,6 +272,7 @@ impl Config {
                 ),
             ));
         }
+        check_derived_names(&version_table).map_err(|message| invalid("version_table", message))?;
 
         let exclude_tables =
             ExcludeTables::new(section.exclude_tables.as_deref().unwrap_or_default())
@@ -373,7 +376,7 @@ fn finish(
 /// threads). A missing file is not an error; the first definition wins, as
 /// in dotenvy's own loader.
 fn read_dotenv_url(path: &Path) -> Result<Option<String>, ConfigError> {
-    let text = match fs::read_to_string(path) {
+    let text = match crate::regular_file::read_to_string(path) {
         Ok(text) => text,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(source) => {
@@ -443,6 +446,29 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Every name derived from `version_table` must fit every database's
+/// identifier limit, since the same project may run on several; PostgreSQL
+/// would otherwise truncate the log table's name without a word.
+fn check_derived_names(version_table: &str) -> Result<(), String> {
+    let names = TableNames::new(version_table);
+    for kind in DialectKind::ALL {
+        let Some(limit) = dialect::dialect(kind).identifier_limit() else {
+            continue;
+        };
+        for (what, name) in names.all() {
+            if name.len() > limit {
+                return Err(format!(
+                    "`{version_table}` is too long: {what} would be `{name}`, {} characters, \
+                     over {kind}'s limit of {limit}; use at most {} characters",
+                    name.len(),
+                    version_table.len() - (name.len() - limit)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `[A-Za-z_][A-Za-z0-9_]*`, at most 63 characters: a name that needs no
 /// quoting on any dialect, so the version table's SQL can be written plainly.
 fn is_plain_identifier(name: &str) -> bool {
@@ -494,6 +520,7 @@ mod tests {
 
     use super::*;
     use crate::url::SqliteTarget;
+    use std::fs;
 
     fn project(toml: &str) -> tempfile::TempDir {
         let dir = match tempfile::tempdir() {
@@ -695,9 +722,31 @@ exclude_tables = ["spatial_ref_sys", "tmp_*"]
         }
         let ok = project(&format!(
             "[retort]\nversion_table = \"_{}\"\n",
-            "a".repeat(62)
+            "a".repeat(58)
         ));
-        assert_eq!(load(ok.path()).version_table.len(), 63);
+        assert_eq!(load(ok.path()).version_table.len(), 59);
+    }
+
+    #[test]
+    fn derived_names_must_fit_every_database() {
+        // 59 + `_log` is PostgreSQL's 63; one more and the log table's name
+        // would be truncated.
+        for len in [60, 61, 63] {
+            let name = "v".repeat(len);
+            let (_dir, err) = load_err(&format!("[retort]\nversion_table = \"{name}\"\n"));
+            match &err {
+                ConfigError::Invalid { key, message, .. } => {
+                    assert_eq!(key, "version_table");
+                    assert!(
+                        message.contains(&format!("`{name}_log`"))
+                            && message.contains("postgresql")
+                            && message.contains("at most 59"),
+                        "{message}"
+                    );
+                }
+                other => panic!("{len}: {other:?}"),
+            }
+        }
     }
 
     #[test]

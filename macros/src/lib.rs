@@ -89,7 +89,17 @@ fn revision_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
         let name = name.to_string_lossy();
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         if !is_dir && name.ends_with(".sql") && !name.starts_with('.') {
-            files.push(entry.path());
+            // `include_str!` of a named pipe would block the compiler; `stat`
+            // follows a symlink without opening anything.
+            let path = entry.path();
+            let is_file = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+            if !is_file {
+                return Err(format!(
+                    "embed_migrations!: {} is not a regular file; retort reads only regular files",
+                    path.display()
+                ));
+            }
+            files.push(path);
         }
     }
     files.sort();

@@ -4,6 +4,7 @@
 
 pub mod connection;
 mod driver_options;
+pub mod names;
 pub mod prepare;
 mod run;
 pub mod tables;
