@@ -574,4 +574,6 @@ pub(crate) fn decode(s: &str, plus: Plus) -> Option<String> {
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
