@@ -14,6 +14,7 @@ mod connect;
 mod embed;
 mod failure;
 mod lifecycle;
+mod limits;
 mod models;
 mod offline;
 mod scale;
