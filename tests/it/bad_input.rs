@@ -4,7 +4,7 @@
 //! configuration, revision file or connection), name what is wrong (the
 //! file and line, the option, the key, the value), never panic or print a
 //! backtrace (checked by [`Run::of`]), never hang (each run is killed after
-//! 60 s), and never show a password: every URL here has `QZJK` in its
+//! 20 s), and never show a password: every URL here has `QZJK` in its
 //! password, and no output may hold it.
 
 use std::time::Duration;
@@ -655,11 +655,16 @@ fn run_case(case: &Case, url_env: Option<&str>) -> Option<String> {
     let project = Project::new();
     prepare(&project, &case.setup);
     let mut command = project.command();
-    command.args(&case.args).timeout(Duration::from_secs(60));
+    command.args(&case.args).timeout(Duration::from_secs(20));
     if let Some(url) = url_env {
         command.env("DATABASE_URL", url);
     }
-    let run = Run::of(command);
+    // A panic, a hang (killed) or a backtrace fails this case, not the run.
+    let run = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || Run::of(command)))
+    {
+        Ok(run) => run,
+        Err(_) => return Some(format!("{}: panicked, hung or was killed", case.name)),
+    };
     let flat = run.stderr_flat();
     let mut problems = Vec::new();
     if run.code != case.code {
