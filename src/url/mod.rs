@@ -21,6 +21,29 @@ mod redact;
 
 pub use options::{ConnectOptions, DEFAULT_CONNECT_TIMEOUT, Tls, TlsMode};
 pub(crate) use redact::redact_raw;
+
+/// Text that may hold a URL (valid or not), with anything that could be its
+/// password replaced by `***`: from the first `:` after `://` to the last
+/// `@`, or a non-numeric "port" when there is no `@`, and the values of
+/// `password`-like options. For messages that quote user input.
+///
+/// ```
+/// assert_eq!(retort::url::redact("postgresql://u/x:s3cret@h/db"), "postgresql://u/x:***@h/db");
+/// ```
+pub fn redact(text: &str) -> String {
+    redact_raw(text)
+}
+
+/// The pieces of `text` that [`redact`] hides, as written: a message that
+/// quotes part of a URL (an argument taken for something else) can replace
+/// each of them.
+///
+/// ```
+/// assert_eq!(retort::url::secrets("postgresql://u:s3cret@h/db"), vec!["s3cret"]);
+/// ```
+pub fn secrets(text: &str) -> Vec<&str> {
+    redact::secrets(text)
+}
 use redact::{REDACTED, is_secret_option, redact_parsed, secret_span};
 
 /// The database family a URL or a section names.

@@ -51,77 +51,91 @@ pub(crate) fn is_secret_option(name: &str) -> bool {
         .any(|word| name.contains(word))
 }
 
-/// `raw` with `span` (if any) replaced by `***`, and the values of secret
-/// options in the visible rest masked.
-fn mask(raw: &str, span: Option<Range<usize>>) -> String {
-    match span {
-        Some(span) => format!(
-            "{}{REDACTED}{}",
-            mask_secret_options(&raw[..span.start]),
-            mask_secret_options(&raw[span.end..])
-        ),
-        None => mask_secret_options(raw),
-    }
-}
-
-/// The redacted text of a URL that parsed: its password span masked, and
-/// any `password=` option.
-pub(crate) fn redact_parsed(raw: &str) -> String {
-    mask(raw, secret_span(raw))
-}
-
-/// A redaction of text that may not parse, for error messages.
-///
-/// It masks more than the parser would rather than less: the span of
-/// [`secret_span`]; when there is no `@`, everything after a `:` that is not
-/// followed by a port number (a password whose host was forgotten, as in
-/// `postgresql://user:secret`); and the values of secret options.
-pub(crate) fn redact_raw(raw: &str) -> String {
+/// The byte ranges of `raw` to hide, in order: [`secret_span`]; failing
+/// that, when `guess_port` is set, everything after a `:` not followed by a
+/// port number (a password whose host was forgotten, as in
+/// `postgresql://user:secret`); and the values of secret options in the
+/// rest.
+fn hidden_ranges(raw: &str, guess_port: bool) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
     if let Some(span) = secret_span(raw) {
-        return mask(raw, Some(span));
+        secret_option_values(&raw[..span.start], 0, &mut out);
+        let end = span.end;
+        out.push(span);
+        secret_option_values(&raw[end..], end, &mut out);
+        return out;
     }
     let start = authority_start(raw);
-    if let Some(colon) = raw[start..].find(':').map(|i| start + i + 1) {
+    if guess_port && let Some(colon) = raw[start..].find(':').map(|i| start + i + 1) {
         let end = raw[colon..]
             .find(['/', '?'])
             .map_or(raw.len(), |i| colon + i);
         let port = &raw[colon..end];
         if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
-            return format!("{}{REDACTED}", mask_secret_options(&raw[..colon]));
+            secret_option_values(&raw[..colon], 0, &mut out);
+            out.push(colon..raw.len());
+            return out;
         }
     }
-    mask_secret_options(raw)
+    secret_option_values(raw, 0, &mut out);
+    out
 }
 
-/// Masks `key=value` pieces (between `?`/`&` and `&`) whose key names a
-/// secret. Works on any fragment of a URL, so it can run on the text left
-/// visible on either side of a masked span.
-fn mask_secret_options(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
+/// Pushes the ranges (shifted by `offset`) of the values of `key=value`
+/// pieces (between `?`/`&` and `&`) whose key names a secret. Works on any
+/// fragment of a URL, so it can run on the text on either side of a span.
+fn secret_option_values(text: &str, offset: usize, out: &mut Vec<Range<usize>>) {
+    let mut start = 0;
     loop {
-        let end = rest.find(['?', '&']).unwrap_or(rest.len());
-        let piece = &rest[..end];
-        match piece.split_once('=') {
-            Some((key, _))
-                if is_secret_option(
-                    &decode(key, Plus::Space).unwrap_or_else(|| key.to_string()),
-                ) =>
-            {
-                out.push_str(key);
-                out.push('=');
-                out.push_str(REDACTED);
-            }
-            _ => out.push_str(piece),
+        let end = text[start..]
+            .find(['?', '&'])
+            .map_or(text.len(), |i| start + i);
+        let piece = &text[start..end];
+        if let Some((key, _)) = piece.split_once('=')
+            && is_secret_option(&decode(key, Plus::Space).unwrap_or_else(|| key.to_string()))
+        {
+            out.push(offset + start + key.len() + 1..offset + end);
         }
-        match rest[end..].chars().next() {
-            Some(delimiter) => {
-                out.push(delimiter);
-                rest = &rest[end + 1..];
-            }
-            None => return out,
+        if end == text.len() {
+            return;
         }
+        start = end + 1;
     }
+}
+
+/// `raw` with each of `ranges` (in order, not overlapping) replaced by `***`.
+fn hide(raw: &str, ranges: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut at = 0;
+    for range in ranges {
+        out.push_str(&raw[at..range.start]);
+        out.push_str(REDACTED);
+        at = range.end;
+    }
+    out.push_str(&raw[at..]);
+    out
+}
+
+/// The redacted text of a URL that parsed: its password span masked, and
+/// any `password=` option.
+pub(crate) fn redact_parsed(raw: &str) -> String {
+    hide(raw, &hidden_ranges(raw, false))
+}
+
+/// A redaction of text that may not parse, for error messages. It masks more
+/// than the parser would rather than less (see [`hidden_ranges`]).
+pub(crate) fn redact_raw(raw: &str) -> String {
+    hide(raw, &hidden_ranges(raw, true))
+}
+
+/// The parts of `raw` that [`redact_raw`] hides, as written, so that a
+/// message quoting any piece of `raw` can hide them too.
+pub(crate) fn secrets(raw: &str) -> Vec<&str> {
+    hidden_ranges(raw, true)
+        .into_iter()
+        .map(|r| &raw[r])
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 #[cfg(test)]
@@ -152,6 +166,16 @@ mod tests {
         ] {
             assert_eq!(redact_raw(raw), shown, "{raw}");
         }
+    }
+
+    #[test]
+    fn secrets_are_what_is_hidden() {
+        assert_eq!(
+            secrets("postgresql://u:pw@h/db?password=x&a=b"),
+            vec!["pw", "x"]
+        );
+        assert_eq!(secrets("postgresql://u:sec/ret"), vec!["sec/ret"]);
+        assert!(secrets("postgresql://h:5432/db").is_empty());
     }
 
     #[test]

@@ -197,3 +197,24 @@ fn the_check_catches_a_leak() {
     });
     assert!(caught.is_err());
 }
+
+/// A URL given where a command or a revision was expected is quoted by the
+/// error — redacted.
+#[test]
+fn a_url_in_the_wrong_place_is_quoted_redacted() {
+    let project = project(None, None);
+    let url = "postgresql://u:QZJKpass@127.0.0.1:1/db";
+    for args in [
+        &[url][..],
+        &["upgrade", url, "--sql"],
+        &["show", url],
+        &["downgrade", url],
+        &["history", "-r", url],
+        &["stamp", url, "--sql"],
+        &["--url", url, "--url", url, "status"],
+        &["--format", url, "status"],
+    ] {
+        let run = project.run(args).code(2);
+        check(url, "QZJKpass", &format!("{args:?}"), &run);
+    }
+}
