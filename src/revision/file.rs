@@ -38,7 +38,9 @@ use sha2::{Digest, Sha256};
 
 use crate::revision::Location;
 use crate::revision::graph::edit_distance;
-pub use crate::revision::name::{InvalidName, MAX_ID_LEN, RevisionId, validate_id, validate_label};
+pub use crate::revision::name::{
+    InvalidName, MAX_ID_LEN, RevisionId, check_parents, validate_id, validate_label,
+};
 use crate::revision::plan::Direction;
 use crate::url::DialectKind;
 
@@ -978,6 +980,15 @@ impl<'a> Parser<'a> {
             Key::Revises => {
                 self.down_revisions =
                     self.list(line, value_at, value_text, "revision id", validate_id)?;
+                let ids: Vec<&str> = self
+                    .down_revisions
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect();
+                if let Err(message) = check_parents(&ids) {
+                    let location = self.location(line, value_at, value_text.len());
+                    return Err(malformed(location, message, Some("merge in two steps")));
+                }
             }
             Key::BranchLabels => {
                 self.branch_labels =

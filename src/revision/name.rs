@@ -133,6 +133,25 @@ fn validate_name(
     Ok(())
 }
 
+/// The width of the log table's `down_revisions VARCHAR(255)`, which holds
+/// a revision's parents joined with `,`.
+pub const MAX_PARENTS_LEN: usize = 255;
+
+/// Checks that a revision's parents, joined with `,`, fit the log table's
+/// `down_revisions` column: a merge of many long ids would otherwise fail
+/// its bookkeeping after its DDL ran (MySQL commits DDL at once).
+pub fn check_parents(ids: &[&str]) -> Result<(), String> {
+    let len = ids.iter().map(|id| id.len()).sum::<usize>() + ids.len().saturating_sub(1);
+    if len > MAX_PARENTS_LEN {
+        return Err(format!(
+            "{} parent revisions take {len} characters joined; the log table's \
+             `down_revisions VARCHAR({MAX_PARENTS_LEN})` holds at most {MAX_PARENTS_LEN}",
+            ids.len()
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +165,13 @@ mod tests {
         assert!("a".repeat(33).parse::<RevisionId>().is_err());
         // Labels are not stored in the version table.
         assert_eq!(validate_label(&"a".repeat(40)), Ok(()));
+    }
+
+    #[test]
+    fn parents_fit_the_log_column() {
+        let id = "a".repeat(32);
+        assert_eq!(check_parents(&[id.as_str(); 7]), Ok(()));
+        let err = check_parents(&[id.as_str(); 8]).unwrap_err();
+        assert!(err.contains("8 parent revisions take 263"), "{err}");
     }
 }

@@ -90,6 +90,23 @@ fn revision_files() -> Vec<Case> {
             &["b.sql:2:", "40 characters"],
         ),
         case(
+            "merge whose parents overflow down_revisions",
+            file(
+                "m.sql",
+                rev(
+                    A,
+                    &(0..8)
+                        .map(|i| format!("{i}").repeat(32))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    "",
+                ),
+            ),
+            &["heads"],
+            2,
+            &["m.sql:2:", "down_revisions VARCHAR(255)"],
+        ),
+        case(
             "missing id",
             file(
                 "x.sql",
