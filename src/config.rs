@@ -216,7 +216,9 @@ impl Config {
         match start
             .ancestors()
             .map(|dir| dir.join(CONFIG_FILE))
-            .find(|candidate| candidate.is_file())
+            // Not `is_file`: a named pipe called retort.toml must be refused
+            // by name, not skipped in favour of a parent directory's project.
+            .find(|candidate| candidate.exists() && !candidate.is_dir())
         {
             Some(path) => Config::load(&path),
             None => Err(ConfigError::NotFound { start }),

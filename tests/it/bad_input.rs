@@ -28,6 +28,8 @@ enum Setup {
     FifoAt(&'static str),
     /// A models file, `models/schema.sql`.
     Model(String),
+    /// A file removed, relative to the project.
+    Remove(&'static str),
 }
 
 struct Case {
@@ -575,6 +577,13 @@ fn configurations() -> Vec<Case> {
             &["pipe.toml", "regular file"],
         ),
         case(
+            "retort.toml found by discovery is a FIFO",
+            vec![Setup::Remove("retort.toml"), Setup::FifoAt("retort.toml")],
+            &["heads"],
+            2,
+            &["retort.toml", "named pipe"],
+        ),
+        case(
             ".env is a FIFO",
             vec![Setup::FifoAt(".env")],
             &["current"],
@@ -656,6 +665,9 @@ fn prepare(project: &Project, setup: &[Setup]) {
                     std::fs::create_dir_all(dir).expect("create the directory");
                 }
                 mkfifo(&path);
+            }
+            Setup::Remove(path) => {
+                std::fs::remove_file(project.path().join(path)).expect("remove a file")
             }
             Setup::Model(text) => {
                 let dir = project.path().join("models");
