@@ -3,11 +3,13 @@
 //! A [`DatabaseUrl`] is the first thing a command builds after the
 //! configuration: [`crate::config`] picks the URL text (flag, environment,
 //! `.env`, `retort.toml`), this module parses it once, validates what can be
-//! checked without a server (dialect, port, TLS mode), and the connecting code
-//! reads the parts. The grammar follows SQLAlchemy's `make_url` rather than
-//! WHATWG so that the URL a team already gives SQLAlchemy works unchanged —
+//! checked without a server (dialect, port, the query options in
+//! [`ConnectOptions`]), and the connecting code reads the parts. The grammar
+//! follows SQLAlchemy's `make_url` rather than WHATWG so that the URL a team already gives SQLAlchemy works unchanged —
 //! including passwords that contain a raw `/`, `?` or `#`. Every way of
-//! showing a URL (its `Display`, its `Debug`, every error) masks the password.
+//! showing a URL (its `Display`, its `Debug`, every error) masks the password
+//! ([`redact`] says how; a URL whose password cannot be told apart that way is
+//! refused rather than guessed at).
 
 use std::fmt;
 use std::ops::Range;
@@ -21,6 +23,7 @@ mod redact;
 
 pub use options::{ConnectOptions, DEFAULT_CONNECT_TIMEOUT, Tls, TlsMode};
 pub(crate) use redact::redact_raw;
+use redact::{REDACTED, is_secret_option, redact_parsed, secret_span};
 
 /// Text that may hold a URL (valid or not), with anything that could be its
 /// password replaced by `***`: from the first `:` after `://` to the last
@@ -44,7 +47,6 @@ pub fn redact(text: &str) -> String {
 pub fn secrets(text: &str) -> Vec<&str> {
     redact::secrets(text)
 }
-use redact::{REDACTED, is_secret_option, redact_parsed, secret_span};
 
 /// The database family a URL or a section names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
