@@ -6,10 +6,11 @@
 //! checked without a server (dialect, port, the query options in
 //! [`ConnectOptions`]), and the connecting code reads the parts. The grammar
 //! follows SQLAlchemy's `make_url` rather than WHATWG so that the URL a team
-//! already gives SQLAlchemy works unchanged — including passwords that contain a raw `/`, `?` or `#`. Every way of
-//! showing a URL (its `Display`, its `Debug`, every error) masks the password
-//! ([`redact`] says how; a URL whose password cannot be told apart that way is
-//! refused rather than guessed at).
+//! already gives SQLAlchemy works unchanged — including passwords that
+//! contain a raw `/`, `?` or `#`. Every way of showing a URL (its `Display`,
+//! its `Debug`, every error) masks the password ([`redact`] says how; a URL
+//! whose password cannot be told apart that way is refused rather than
+//! guessed at).
 
 use std::fmt;
 use std::ops::Range;
