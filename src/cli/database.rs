@@ -33,6 +33,14 @@ impl Context {
     /// The database URL by SPEC §1's resolution order.
     /// Options retort does not know are named in a warning on stderr.
     pub fn url(&self, config: Option<&Config>) -> Result<ResolvedUrl, CliError> {
+        // `var(..).ok()` would take a non-UTF-8 DATABASE_URL for an unset one
+        // and quietly fall back to `.env` or `retort.toml`: another database.
+        if let Err(std::env::VarError::NotUnicode(_)) = std::env::var("DATABASE_URL") {
+            return Err(CliError::usage(
+                "DATABASE_URL is not valid UTF-8; percent-encode the bytes that are not",
+                None,
+            ));
+        }
         let env = |name: &str| std::env::var(name).ok();
         let resolved = match config {
             Some(config) => config.resolve_url(self.url_flag.as_deref(), env)?,

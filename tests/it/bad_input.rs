@@ -807,3 +807,22 @@ fn bad_server_settings_are_refused_clearly() {
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// A `DATABASE_URL` that is not UTF-8 is an error, not an unset variable
+/// (which would fall back to `retort.toml`'s database).
+#[cfg(unix)]
+#[test]
+fn non_utf8_database_url_is_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let project = Project::new();
+    let mut command = project.command();
+    command
+        .env(
+            "DATABASE_URL",
+            std::ffi::OsStr::from_bytes(b"postgresql://u:QZJK\xff@127.0.0.1:1/db"),
+        )
+        .arg("current");
+    let run = Run::of(command).code(2);
+    assert!(!run.stderr.contains("QZJK"), "{}", run.stderr);
+    run.stderr_has(&["DATABASE_URL", "UTF-8"]);
+}
