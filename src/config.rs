@@ -10,12 +10,12 @@
 //! resolution is a pure function of its inputs and the files.
 
 use std::fmt;
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::migrate::names::TableNames;
 use crate::schema::ExcludeTables;
 use crate::url::{DatabaseUrl, UrlError};
 
@@ -198,10 +198,11 @@ impl Config {
             path: path.to_path_buf(),
             source,
         })?;
-        let text = fs::read_to_string(&path).map_err(|source| ConfigError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let text =
+            crate::regular_file::read_to_string(&path).map_err(|source| ConfigError::Io {
+                path: path.clone(),
+                source,
+            })?;
         Config::from_toml(&path, &text)
     }
 
@@ -215,7 +216,9 @@ impl Config {
         match start
             .ancestors()
             .map(|dir| dir.join(CONFIG_FILE))
-            .find(|candidate| candidate.is_file())
+            // Not `is_file`: a named pipe called retort.toml must be refused
+            // by name, not skipped in favour of a parent directory's project.
+            .find(|candidate| candidate.exists() && !candidate.is_dir())
         {
             Some(path) => Config::load(&path),
             None => Err(ConfigError::NotFound { start }),
@@ -270,6 +273,9 @@ impl Config {
                 ),
             ));
         }
+        TableNames::new(&version_table)
+            .check_limits()
+            .map_err(|message| invalid("version_table", message))?;
 
         let exclude_tables =
             ExcludeTables::new(section.exclude_tables.as_deref().unwrap_or_default())
@@ -373,7 +379,7 @@ fn finish(
 /// threads). A missing file is not an error; the first definition wins, as
 /// in dotenvy's own loader.
 fn read_dotenv_url(path: &Path) -> Result<Option<String>, ConfigError> {
-    let text = match fs::read_to_string(path) {
+    let text = match crate::regular_file::read_to_string(path) {
         Ok(text) => text,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(source) => {
@@ -494,6 +500,7 @@ mod tests {
 
     use super::*;
     use crate::url::SqliteTarget;
+    use std::fs;
 
     fn project(toml: &str) -> tempfile::TempDir {
         let dir = match tempfile::tempdir() {
@@ -695,9 +702,9 @@ exclude_tables = ["spatial_ref_sys", "tmp_*"]
         }
         let ok = project(&format!(
             "[retort]\nversion_table = \"_{}\"\n",
-            "a".repeat(62)
+            "a".repeat(58)
         ));
-        assert_eq!(load(ok.path()).version_table.len(), 63);
+        assert_eq!(load(ok.path()).version_table.len(), 59);
     }
 
     #[test]

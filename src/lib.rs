@@ -11,6 +11,7 @@ pub mod diff;
 pub mod embed;
 pub mod migrate;
 pub mod models;
+mod regular_file;
 pub mod revision;
 pub mod schema;
 pub mod sql;

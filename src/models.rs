@@ -71,10 +71,11 @@ impl Source {
                 // Each file's lines are kept apart so an error names its file.
                 let mut starts = Vec::new();
                 for file in &files {
-                    let content = std::fs::read_to_string(file).map_err(|source| Error::Io {
-                        path: file.clone(),
-                        source,
-                    })?;
+                    let content =
+                        crate::regular_file::read_to_string(file).map_err(|source| Error::Io {
+                            path: file.clone(),
+                            source,
+                        })?;
                     starts.push((text.lines().count(), file.clone()));
                     text.push_str(&content);
                     if !text.ends_with('\n') {

@@ -89,9 +89,43 @@ fn revision_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
         let name = name.to_string_lossy();
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         if !is_dir && name.ends_with(".sql") && !name.starts_with('.') {
-            files.push(entry.path());
+            // `include_str!` of a named pipe would block the compiler; `stat`
+            // follows a symlink without opening anything.
+            let path = entry.path();
+            let is_file = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+            if !is_file {
+                return Err(format!(
+                    "embed_migrations!: {} is not a regular file; retort reads only regular files",
+                    path.display()
+                ));
+            }
+            files.push(path);
         }
     }
     files.sort();
     Ok(files)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_named_pipe_is_refused_not_included() {
+        let dir = std::env::temp_dir().join(format!("retort-macros-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create a temp directory");
+        std::fs::write(dir.join("a.sql"), "-- Revision ID: a\n").expect("write a.sql");
+        assert_eq!(revision_files(&dir), Ok(vec![dir.join("a.sql")]));
+        let status = std::process::Command::new("mkfifo")
+            .arg(dir.join("b.sql"))
+            .status()
+            .expect("mkfifo runs");
+        assert!(status.success());
+        let err = revision_files(&dir).unwrap_err();
+        assert!(
+            err.contains("b.sql") && err.contains("regular file"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).expect("clean up");
+    }
 }

@@ -2,7 +2,7 @@
 //! `status`, `upgrade`, `downgrade`, `stamp` — and their offline `--sql`
 //! forms, which only need the URL's dialect.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -31,12 +31,28 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 
 impl Context {
     /// The database URL by SPEC §1's resolution order.
+    /// Options retort does not know are named in a warning on stderr.
     pub fn url(&self, config: Option<&Config>) -> Result<ResolvedUrl, CliError> {
+        // `var(..).ok()` would take a non-UTF-8 DATABASE_URL for an unset one
+        // and quietly fall back to `.env` or `retort.toml`: another database.
+        if let Err(std::env::VarError::NotUnicode(_)) = std::env::var("DATABASE_URL") {
+            return Err(CliError::usage(
+                "DATABASE_URL is not valid UTF-8; percent-encode the bytes that are not",
+                None,
+            ));
+        }
         let env = |name: &str| std::env::var(name).ok();
-        Ok(match config {
+        let resolved = match config {
             Some(config) => config.resolve_url(self.url_flag.as_deref(), env)?,
             None => retort::config::resolve_url_without_config(self.url_flag.as_deref(), env)?,
-        })
+        };
+        for name in &resolved.url.connect_options().unknown {
+            self.output.warning(&format!(
+                "the database URL option `{name}` is not one retort knows for {}; it is ignored",
+                resolved.url.dialect()
+            ));
+        }
+        Ok(resolved)
     }
 
     /// Names the database on stderr, then connects.
@@ -70,48 +86,6 @@ impl Context {
             result
         })
     }
-}
-
-/// `test-connection [--wait SECS]`.
-pub fn test_connection(context: &Context, wait: Option<u64>) -> Result<u8, CliError> {
-    let config = context.config().ok();
-    let url = context.url(config.as_ref())?;
-    runtime()?.block_on(async {
-        context.output.progress(&format!("Database: {}", url.url));
-        let deadline = Instant::now() + Duration::from_secs(wait.unwrap_or(0));
-        let mut pause = Duration::from_millis(100);
-        let mut connection = loop {
-            match Connection::connect(&url.url, Duration::from_secs(5)).await {
-                Ok(connection) => break connection,
-                Err(error) if Instant::now() + pause < deadline => {
-                    context
-                        .output
-                        .progress(&format!("not yet: {error}; retrying"));
-                    tokio::time::sleep(pause).await;
-                    pause = (pause * 2).min(Duration::from_secs(2));
-                }
-                Err(error) => return Err(CliError::usage(error.to_string(), None)),
-            }
-        };
-        let version = connection
-            .server_version()
-            .await
-            .map_err(|e| CliError::usage(e.to_string(), None))?;
-        connection.close().await;
-        let dialect = url.url.dialect();
-        if context.output.is_json() {
-            context.output.document(&json!({
-                "database": url.url.redacted(),
-                "dialect": dialect.to_string(),
-                "server_version": version,
-            }));
-        } else {
-            context
-                .output
-                .line(&format!("Connected: {dialect} {version}"));
-        }
-        Ok(0)
-    })
 }
 
 /// `current`.

@@ -2,6 +2,7 @@
 //! loads the project only for the commands that need it.
 
 pub mod args;
+mod connect;
 mod create;
 mod database;
 mod drawing;
@@ -62,7 +63,7 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     };
     match cli.command {
         Command::Init { dir } => init::run(&context, dir),
-        Command::TestConnection { wait } => database::test_connection(&context, wait),
+        Command::TestConnection { wait } => connect::test_connection(&context, wait),
         Command::Current => database::current(&context),
         Command::Status => database::status(&context),
         Command::Upgrade(args) => database::migrate_command(&context, args, false),

@@ -39,6 +39,11 @@ impl Output {
         anstream::println!("{text}");
     }
 
+    /// A warning on stderr, shown even with `-q`.
+    pub fn warning(&self, text: &str) {
+        anstream::eprintln!("warning: {text}");
+    }
+
     /// A progress or status message for people, on stderr.
     pub fn progress(&self, text: &str) {
         if !self.quiet {

@@ -286,7 +286,7 @@ async fn retort_tables_are_excluded(kind: DialectKind) {
     let dialect = dialect(kind);
     scratch
         .run(&[
-            dialect.create_version_table("alembic_version"),
+            dialect.create_version_table("alembic_version", "alembic_version_pkc"),
             dialect.create_log_table("alembic_version_log"),
             "CREATE TABLE kept (id INTEGER NOT NULL PRIMARY KEY)".to_owned(),
         ])

@@ -65,13 +65,20 @@ pub trait Dialect: Send + Sync {
         "BEGIN"
     }
 
-    /// A `CREATE TABLE IF NOT EXISTS` for Alembic's version table.
-    fn create_version_table(&self, table: &str) -> String {
+    /// A `CREATE TABLE IF NOT EXISTS` for Alembic's version table `table`,
+    /// its primary key named `key` (names from `migrate::names`).
+    fn create_version_table(&self, table: &str, key: &str) -> String {
         format!(
             "CREATE TABLE IF NOT EXISTS {} (version_num VARCHAR(32) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num))",
             self.quote_ident(table),
-            self.quote_ident(&format!("{table}_pkc")),
+            self.quote_ident(key),
         )
+    }
+
+    /// The longest identifier the database keeps as written, in bytes;
+    /// `None` when it has no limit worth checking (SQLite).
+    fn identifier_limit(&self) -> Option<usize> {
+        None
     }
 
     /// A `CREATE TABLE IF NOT EXISTS` for the log table.

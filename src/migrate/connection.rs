@@ -13,12 +13,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlSslMode};
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgSslMode};
+use sqlx::mysql::MySqlConnection;
+use sqlx::postgres::PgConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 
 use crate::dialect::{mysql, postgres, sqlite};
+use crate::migrate::driver_options;
 use crate::schema::Schema;
 use crate::url::{DatabaseUrl, DialectKind, SqliteTarget};
 
@@ -101,54 +102,31 @@ macro_rules! first_as_text {
     }};
 }
 
-/// Host, port, user, password and database from the URL, on either
-/// server driver's options (their builders share these method names).
-macro_rules! with_server_parts {
-    ($options:ident, $url:expr) => {
-        if let Some(host) = $url.host() {
-            $options = $options.host(host);
-        }
-        if let Some(port) = $url.port() {
-            $options = $options.port(port);
-        }
-        if let Some(user) = $url.username() {
-            $options = $options.username(user);
-        }
-        // An empty password in the URL (`root:@host`) means none.
-        if let Some(password) = $url.password().filter(|p| !p.is_empty()) {
-            $options = $options.password(password);
-        }
-        if let Some(database) = $url.database() {
-            $options = $options.database(database);
-        }
-    };
-}
-
 impl Connection {
     /// Connects once; `busy` is how long SQLite waits for another writer.
+    /// An attempt on a server gives up after the URL's `connect_timeout`
+    /// ([`crate::url::DEFAULT_CONNECT_TIMEOUT`] when not given): a server that accepts
+    /// and never answers would otherwise hang the command.
     pub async fn connect(url: &DatabaseUrl, busy: Duration) -> Result<Connection, Error> {
         let fail = |error: sqlx::Error| Error::Connect {
             url: url.redacted(),
             message: describe(&error),
         };
-        let invalid = |message: String| Error::Connect {
+        let limit = url.connect_options().connect_timeout;
+        let timed_out = |limit: Duration| Error::Connect {
             url: url.redacted(),
-            message,
+            message: format!(
+                "no answer within {} s (connect_timeout)",
+                limit.as_secs_f64()
+            ),
         };
         Ok(match url.dialect() {
             DialectKind::Postgres => {
-                let mut options = PgConnectOptions::new().application_name("retort");
-                with_server_parts!(options, url);
-                if let Some(mode) = url.option("sslmode") {
-                    let mode: PgSslMode = mode
-                        .parse()
-                        .map_err(|_| invalid(format!("invalid sslmode `{mode}`")))?;
-                    options = options.ssl_mode(mode);
-                }
-                if let Some(path) = url.option("sslrootcert") {
-                    options = options.ssl_root_cert(path);
-                }
-                let mut connection = options.connect().await.map_err(fail)?;
+                let options = driver_options::postgres(url);
+                let mut connection = within(limit, options.connect())
+                    .await
+                    .map_err(timed_out)?
+                    .map_err(fail)?;
                 // PostgreSQL 14+ notices a vanished client during a long statement and
                 // ends the session, releasing its advisory lock, instead of holding it
                 // until the statement finishes. Older servers reject the setting: fine.
@@ -159,18 +137,13 @@ impl Connection {
                 Connection::Postgres(connection)
             }
             DialectKind::Mysql => {
-                let mut options = MySqlConnectOptions::new();
-                with_server_parts!(options, url);
-                if let Some(mode) = url.option("ssl_mode").or_else(|| url.option("ssl-mode")) {
-                    let mode: MySqlSslMode = mode
-                        .parse()
-                        .map_err(|_| invalid(format!("invalid ssl_mode `{mode}`")))?;
-                    options = options.ssl_mode(mode);
-                }
-                if let Some(path) = url.option("ssl_ca").or_else(|| url.option("ssl-ca")) {
-                    options = options.ssl_ca(path);
-                }
-                Connection::Mysql(options.connect().await.map_err(fail)?)
+                let options = driver_options::mysql(url);
+                Connection::Mysql(
+                    within(limit, options.connect())
+                        .await
+                        .map_err(timed_out)?
+                        .map_err(fail)?,
+                )
             }
             DialectKind::Sqlite => {
                 let options = match url.sqlite_target() {
@@ -411,6 +384,18 @@ impl Connection {
     pub async fn close(self) {
         // The server cleans up a dropped session either way.
         let _ = on!(self, c => c.close().await);
+    }
+}
+
+/// Runs `future` for at most `limit` (for ever when `None`); `Err(limit)`
+/// when it ran out.
+async fn within<T>(
+    limit: Option<Duration>,
+    future: impl std::future::Future<Output = T>,
+) -> Result<T, Duration> {
+    match limit {
+        Some(limit) => tokio::time::timeout(limit, future).await.map_err(|_| limit),
+        None => Ok(future.await),
     }
 }
 

@@ -3,7 +3,9 @@
 //! [`Connection`] or written out as a script.
 
 pub mod connection;
+mod driver_options;
 pub mod lock;
+pub mod names;
 pub mod prepare;
 mod run;
 pub mod tables;

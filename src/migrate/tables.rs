@@ -3,6 +3,7 @@
 //! statements are executed live and printed offline.
 
 use crate::dialect::{Dialect, LOG_COLUMNS};
+use crate::migrate::names::TableNames;
 use crate::revision::graph::{Node, RevisionGraph};
 use crate::revision::plan::Direction;
 use crate::url::DialectKind;
@@ -19,19 +20,22 @@ pub struct Tables {
 impl Tables {
     /// `version_table` and `<version_table>_log`, quoted for the dialect.
     pub fn new(dialect: &dyn Dialect, version_table: &str) -> Self {
-        let log_name = format!("{version_table}_log");
+        let names = TableNames::new(version_table);
         Tables {
-            version: dialect.quote_ident(version_table),
-            log: dialect.quote_ident(&log_name),
-            version_name: version_table.to_owned(),
-            log_name,
+            version: dialect.quote_ident(&names.version),
+            log: dialect.quote_ident(&names.log),
+            version_name: names.version,
+            log_name: names.log,
         }
     }
 
     /// Creates both tables when missing.
     pub fn create(&self, dialect: &dyn Dialect) -> Vec<String> {
         vec![
-            dialect.create_version_table(&self.version_name),
+            dialect.create_version_table(
+                &self.version_name,
+                &TableNames::new(&self.version_name).version_key,
+            ),
             dialect.create_log_table(&self.log_name),
         ]
     }

@@ -31,16 +31,16 @@
 //! Columns in [`Location`]s count characters, not bytes; offsets and lengths
 //! are in bytes.
 
-use std::fmt;
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use sha2::{Digest, Sha256};
 
 use crate::revision::Location;
 use crate::revision::graph::edit_distance;
+pub use crate::revision::name::{
+    InvalidName, MAX_ID_LEN, RevisionId, check_parents, validate_id, validate_label,
+};
 use crate::revision::plan::Direction;
 use crate::url::DialectKind;
 
@@ -48,114 +48,6 @@ use crate::url::DialectKind;
 /// bigger file is almost surely a mistake (a dump copied into the directory),
 /// and refusing it keeps memory bounded.
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
-
-/// A revision identifier as written in a file (`ae1027a6acf0`).
-///
-/// Valid ids are non-empty, made of ASCII letters, digits and `_`, and are
-/// not one of the words targets reserve (`head`, `heads`, `base`). The field
-/// is public for pattern matching; build ids with [`str::parse`] or
-/// [`RevisionId::generate`] to get them checked.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct RevisionId(pub String);
-
-impl RevisionId {
-    /// A fresh id: 12 lowercase hex characters (48 random bits), as Alembic
-    /// writes them.
-    ///
-    /// Fails only when the operating system's random source does.
-    pub fn generate() -> Result<RevisionId, getrandom::Error> {
-        let mut bytes = [0u8; 6];
-        getrandom::fill(&mut bytes)?;
-        let mut id = String::with_capacity(12);
-        for byte in bytes {
-            push_hex(&mut id, byte);
-        }
-        Ok(RevisionId(id))
-    }
-
-    /// The id as written.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for RevisionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for RevisionId {
-    type Err = InvalidName;
-
-    /// Checks the id (see [`RevisionId`]) without trimming it.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        validate_id(s)?;
-        Ok(RevisionId(s.to_owned()))
-    }
-}
-
-/// Why a revision id or a branch label is not acceptable.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum InvalidName {
-    /// Nothing was written.
-    #[error("it is empty")]
-    Empty,
-    /// A character outside the allowed set, at this byte index.
-    #[error("{found:?} is not allowed here (only {allowed})")]
-    Character {
-        found: char,
-        index: usize,
-        allowed: &'static str,
-    },
-    /// `head`, `heads` or `base`: targets give these words a meaning, so a
-    /// name spelled that way could never be addressed.
-    #[error("`{0}` is reserved for targets")]
-    Reserved(String),
-}
-
-const ID_CHARS: &str = "ASCII letters, digits and `_`";
-const LABEL_CHARS: &str = "ASCII letters, digits, `_`, `.` and `-`";
-
-/// Checks a revision id: `[A-Za-z0-9_]+`, not `head`, `heads` or `base`.
-pub fn validate_id(id: &str) -> Result<(), InvalidName> {
-    validate_name(id, |c| c.is_ascii_alphanumeric() || c == '_', ID_CHARS)
-}
-
-/// Checks a branch label (or a `Depends On` item, which may be an id or a
-/// label): `[A-Za-z0-9_.-]+`, not `head`, `heads` or `base`. `@` is excluded
-/// because targets use it (`billing@head`).
-pub fn validate_label(label: &str) -> Result<(), InvalidName> {
-    validate_name(
-        label,
-        |c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'),
-        LABEL_CHARS,
-    )
-}
-
-fn validate_name(
-    name: &str,
-    allowed: impl Fn(char) -> bool,
-    described: &'static str,
-) -> Result<(), InvalidName> {
-    if name.is_empty() {
-        return Err(InvalidName::Empty);
-    }
-    if let Some((index, found)) = name.char_indices().find(|&(_, c)| !allowed(c)) {
-        return Err(InvalidName::Character {
-            found,
-            index,
-            allowed: described,
-        });
-    }
-    if ["head", "heads", "base"]
-        .iter()
-        .any(|word| name.eq_ignore_ascii_case(word))
-    {
-        return Err(InvalidName::Reserved(name.to_owned()));
-    }
-    Ok(())
-}
 
 /// A header value that refers to other revisions, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -378,7 +270,7 @@ fn read_into(path: &Path, buf: &mut Vec<u8>) -> Result<(), Error> {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = File::open(path).map_err(io)?;
+    let mut file = crate::regular_file::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
     if len > MAX_FILE_SIZE {
         return Err(Error::TooLarge {
@@ -1088,6 +980,15 @@ impl<'a> Parser<'a> {
             Key::Revises => {
                 self.down_revisions =
                     self.list(line, value_at, value_text, "revision id", validate_id)?;
+                let ids: Vec<&str> = self
+                    .down_revisions
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect();
+                if let Err(message) = check_parents(&ids) {
+                    let location = self.location(line, value_at, value_text.len());
+                    return Err(malformed(location, message, Some("merge in two steps")));
+                }
             }
             Key::BranchLabels => {
                 self.branch_labels =
@@ -1148,6 +1049,10 @@ impl<'a> Parser<'a> {
             InvalidName::Reserved(_) => {
                 "`head`, `heads` and `base` are target keywords; pick another name".to_owned()
             }
+            InvalidName::TooLong { .. } => format!(
+                "shorten it to {MAX_ID_LEN} characters or fewer (new ids are 12 hex characters), \
+                 and the references to it"
+            ),
         };
         let shown = if name.is_empty() {
             format!("empty {what}")
@@ -1293,6 +1198,7 @@ fn push_hex(out: &mut String, byte: u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::File;
 
     const EXAMPLE: &str = "\
 -- Revision ID: ae1027a6acf0

@@ -5,6 +5,7 @@
 pub mod file;
 pub mod graph;
 pub mod location;
+pub mod name;
 pub mod plan;
 pub mod target;
 

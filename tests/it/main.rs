@@ -5,6 +5,7 @@
 //! code, stdout, stderr and the files written. Only `db` needs a database
 //! server; see its module documentation.
 
+mod bad_input;
 mod common;
 mod create;
 mod db;
@@ -12,3 +13,4 @@ mod errors;
 mod graph;
 mod init;
 mod json;
+mod redaction;

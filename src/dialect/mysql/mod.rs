@@ -26,6 +26,12 @@ impl Dialect for Mysql {
         quote_with(name, '`')
     }
 
+    // 64 characters; retort's own names are ASCII, so bytes are characters.
+    // https://dev.mysql.com/doc/refman/8.0/en/identifier-length.html
+    fn identifier_limit(&self) -> Option<usize> {
+        Some(64)
+    }
+
     fn quote_literal(&self, value: &str) -> String {
         // Doubling backslashes is right in the default SQL mode and harmless
         // to read back under NO_BACKSLASH_ESCAPES only for the log's text.

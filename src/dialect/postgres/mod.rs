@@ -23,6 +23,12 @@ impl Dialect for Postgres {
         quote_with(name, '"')
     }
 
+    // NAMEDATALEN - 1; longer names are truncated without an error.
+    // https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS
+    fn identifier_limit(&self) -> Option<usize> {
+        Some(63)
+    }
+
     fn create_log_table(&self, table: &str) -> String {
         log_table(
             self,

@@ -14,12 +14,14 @@ mod connect;
 mod embed;
 mod failure;
 mod lifecycle;
+mod limits;
 mod lock;
 mod models;
 mod offline;
 mod once;
 mod scale;
 mod sqlalchemy;
+mod urls;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
