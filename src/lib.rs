@@ -11,6 +11,7 @@ pub mod diff;
 pub mod embed;
 pub mod migrate;
 pub mod models;
+pub mod printable;
 pub mod revision;
 pub mod schema;
 pub mod sql;

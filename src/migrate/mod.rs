@@ -6,6 +6,7 @@ pub mod connection;
 pub mod prepare;
 mod run;
 pub mod tables;
+pub mod write;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -68,13 +69,35 @@ pub enum Error {
         .0.revision, .0.statement, .0.total, .0.path.display(), .0.line, .0.message
     )]
     StepFailed(Box<StepFailure>),
-    #[error("revision `{revision}` stopped after {applied} of {total} statements in an earlier run{}", error.as_ref().map(|e| format!(": {e}")).unwrap_or_default())]
+    #[error("{}", partial_text(revision, *applied, *total, error.as_deref()))]
     Partial {
         revision: String,
         path: PathBuf,
         applied: usize,
         total: usize,
+        /// `None` when the run was interrupted (killed, connection lost)
+        /// rather than failing: statement `applied + 1` may have run.
         error: Option<String>,
+    },
+    #[error(
+        "a bookkeeping write changed {changed} row(s) where it must change {expected}, so the run stopped: \
+         another process changed retort's tables while it ran ({sql})"
+    )]
+    Unchanged {
+        sql: String,
+        expected: u64,
+        changed: u64,
+    },
+    #[error(
+        "cannot resume revision `{revision}`: statement {statement} ({}:{line}) changed since it ran in the earlier attempt: `{first_line}`",
+        path.display()
+    )]
+    ResumeChanged {
+        revision: String,
+        path: PathBuf,
+        statement: usize,
+        line: usize,
+        first_line: String,
     },
     /// Another run moved the version table after the plan was made.
     #[error("the version table changed while planning")]
@@ -93,7 +116,28 @@ impl Error {
                 | Error::StepFailed(_)
                 | Error::Partial { .. }
                 | Error::Irreversible { .. }
+                | Error::Unchanged { .. }
+                | Error::ResumeChanged { .. }
         )
+    }
+}
+
+/// What is known of a revision that stopped part way in an earlier run.
+pub fn partial_text(revision: &str, applied: usize, total: usize, error: Option<&str>) -> String {
+    match error {
+        Some(error) => format!(
+            "revision `{revision}` stopped after {applied} of {total} statements in an earlier run: {error}"
+        ),
+        None => format!(
+            "revision `{revision}` was interrupted in an earlier run: {}, and statement {} of {total} \
+             was running, so it may or may not have taken effect",
+            match applied {
+                0 => "none of its statements had finished".to_owned(),
+                1 => "statement 1 had finished".to_owned(),
+                n => format!("statements 1–{n} had finished"),
+            },
+            applied + 1
+        ),
     }
 }
 
@@ -169,11 +213,7 @@ pub async fn status(
 ) -> Result<Status, Error> {
     let rows = current(connection, version_table).await?;
     let tables = Tables::new(dialect::dialect(connection.kind()), version_table);
-    let log = if connection.table_exists(&tables.log_name).await? {
-        connection.log(&tables.log).await?
-    } else {
-        Vec::new()
-    };
+    let log = read_log(connection, &tables).await?;
     let unknown: Vec<String> = rows
         .iter()
         .filter(|r| graph.node(r).is_none())
@@ -237,14 +277,46 @@ fn modified(graph: &RevisionGraph, applied: &Applied, log: &[LogRow]) -> Vec<(St
         .collect()
 }
 
-/// The last attempt at `revision` when it stopped part way.
+/// The last attempt at `revision` when it stopped part way: it failed after
+/// some of its statements ran, or it was interrupted (its row, written
+/// before its first statement, never got an outcome), when not even that
+/// first statement is known not to have run.
 fn partial(log: &[LogRow], revision: Option<&str>) -> Option<LogRow> {
     let revision = revision?;
     log.iter()
         .rev()
         .find(|row| row.revision == revision)
-        .filter(|row| !row.success && row.statements_applied > 0)
+        .filter(|row| !row.success && (row.statements_applied > 0 || row.error.is_none()))
         .cloned()
+}
+
+/// Refuses `--resume` when a statement that already ran is no longer the
+/// one in the file: skipping by count would skip the wrong statement.
+fn check_resume(graph: &RevisionGraph, row: &LogRow, prepared: &Prepared) -> Result<(), Error> {
+    let Some(stored) = &row.statement_hashes else {
+        // Logged by a retort that kept no hashes: the count is all there is.
+        return Ok(());
+    };
+    let applied = usize::try_from(row.statements_applied).unwrap_or(0);
+    let now = tables::statement_hashes(prepared.statements.iter().map(|s| s.sql.as_str()));
+    let now: Vec<&str> = now.split(',').collect();
+    let then: Vec<&str> = stored.split(',').collect();
+    for index in 0..applied {
+        if then.get(index) != now.get(index) {
+            let revision = graph.revision(prepared.step.node);
+            let statement = prepared.statements.get(index);
+            return Err(Error::ResumeChanged {
+                revision: revision.id.0.clone(),
+                path: revision.path.clone(),
+                statement: index + 1,
+                line: statement.map_or(0, |s| s.line),
+                first_line: statement
+                    .map(|s| s.sql.lines().next().unwrap_or_default().trim().to_owned())
+                    .unwrap_or_else(|| "(the file has fewer statements now)".to_owned()),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The name of the migration lock for a database and version table: the
@@ -318,6 +390,7 @@ async fn locked(
                 .await
                 .map_err(|e| Error::Database(connection::describe(&e)))?;
         }
+        upgrade_log_table(connection, dialect, &tables).await?;
     }
     let mut reports = Vec::new();
     loop {
@@ -368,6 +441,7 @@ async fn locked(
         let Some(first) = plan.steps.first() else {
             return Ok(reports);
         };
+        let prepared = prepare_all(graph, dialect, &state, &plan)?;
         let resume_from = match partial(&log, Some(&graph.revision(first.node).id.0)) {
             Some(row) if row.direction == first.direction.as_str() => {
                 if !settings.resume {
@@ -379,6 +453,7 @@ async fn locked(
                         error: row.error.clone(),
                     });
                 }
+                check_resume(graph, &row, &prepared[0])?;
                 row.statements_applied as usize
             }
             _ => 0,
@@ -391,7 +466,6 @@ async fn locked(
             resume_from,
             operation: operation_name(operation),
         };
-        let prepared = prepare_all(graph, dialect, &state, &plan)?;
         let mut sink = Sink::Live(connection);
         match runner.run(&mut sink, &mut state, &prepared, events).await {
             Ok(done) => {
@@ -486,11 +560,34 @@ fn with_stored_copies(
 
 /// The log, or nothing before the first run (or in a dry run) created it.
 async fn read_log(connection: &mut Connection, tables: &Tables) -> Result<Vec<LogRow>, Error> {
-    Ok(if connection.table_exists(&tables.log_name).await? {
-        connection.log(&tables.log).await?
-    } else {
-        Vec::new()
-    })
+    if !connection.table_exists(&tables.log_name).await? {
+        return Ok(Vec::new());
+    }
+    let with_hashes = connection
+        .has_column(&tables.log_name, "statement_hashes")
+        .await?;
+    Ok(connection.log(&tables.log, with_hashes).await?)
+}
+
+/// Adds to a log table from an older retort the columns it lacks.
+async fn upgrade_log_table(
+    connection: &mut Connection,
+    dialect: &dyn Dialect,
+    tables: &Tables,
+) -> Result<(), Error> {
+    let mut missing = Vec::new();
+    for &column in tables::LATER_LOG_COLUMNS {
+        if !connection.has_column(&tables.log_name, column).await? {
+            missing.push(column);
+        }
+    }
+    for sql in tables.add_log_columns(dialect, &missing) {
+        connection
+            .execute(&sql)
+            .await
+            .map_err(|e| Error::Database(connection::describe(&e)))?;
+    }
+    Ok(())
 }
 
 /// Every step's statements, before the first runs: a revision that does not
@@ -555,10 +652,9 @@ async fn accept(
             duration_ms: Some(0),
             ..LogEntry::for_revision(graph, node, Direction::Up, "accept", dialect.kind())
         };
-        connection
-            .execute(&tables.log_insert(dialect, &entry))
-            .await
-            .map_err(|e| Error::Database(connection::describe(&e)))?;
+        Sink::Live(connection)
+            .write(dialect, tables, &[tables.log_insert(&entry)], None)
+            .await?;
     }
     Ok(())
 }
@@ -575,12 +671,12 @@ async fn run_stamp(
 ) -> Result<(), Error> {
     let old = graph.names(&before.tips(graph));
     let new = graph.names(&after.tips(graph));
-    let mut statements = vec![dialect.begin().to_owned()];
+    let mut writes = Vec::new();
     if purge == Purge::Yes {
-        statements.push(tables.purge_versions());
-        statements.extend(tables.update_versions(dialect, &[], &new));
+        writes.push(tables.purge_versions());
+        writes.extend(tables.update_versions(&[], &new));
     } else {
-        statements.extend(tables.update_versions(dialect, &old, &new));
+        writes.extend(tables.update_versions(&old, &new));
     }
     let now = jiff::Timestamp::now();
     for node in graph.order().iter().copied() {
@@ -593,15 +689,22 @@ async fn run_stamp(
             started_at: now,
             ..LogEntry::for_revision(graph, node, direction, "stamp", dialect.kind())
         };
-        statements.push(tables.log_insert(dialect, &entry));
+        writes.push(tables.log_insert(&entry));
     }
-    statements.push("COMMIT".to_owned());
-    for sql in statements {
-        sink.run(&sql)
+    let control = async |sink: &mut Sink<'_>, sql: &str| {
+        sink.run(sql)
             .await
-            .map_err(|e| Error::Database(connection::describe(&e)))?;
+            .map_err(|e| Error::Database(connection::describe(&e)))
+    };
+    control(sink, dialect.begin()).await?;
+    let mut result = sink.write(dialect, tables, &writes, None).await.map(|_| ());
+    if result.is_ok() {
+        result = control(sink, "COMMIT").await;
     }
-    Ok(())
+    if result.is_err() {
+        let _ = sink.run("ROLLBACK").await;
+    }
+    result
 }
 
 /// The script an operation would run from `start`, without a connection
@@ -616,7 +719,9 @@ pub async fn script(
     events: &mut dyn FnMut(Event),
 ) -> Result<Vec<String>, Error> {
     let tables = Tables::new(dialect, &settings.version_table);
-    let mut sink = Sink::Script(tables.create(dialect));
+    let mut lines = dialect.script_preamble();
+    lines.extend(tables.create(dialect));
+    let mut sink = Sink::Script(lines);
     let mut state = start.clone();
     if let Operation::Stamp(target, purge) = operation {
         let after = plan::stamp(graph, &state, target, *purge)?;
