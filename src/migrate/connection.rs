@@ -212,17 +212,18 @@ impl Connection {
     }
 
     /// Runs one of retort's bookkeeping statements with `values` bound to
-    /// its placeholders; returns how many rows it changed (with
-    /// `counted`, the number the statement returns) and, with `returns_id`,
-    /// the id of the row it inserted. Prepared and kept: the statements are
-    /// few and fixed, and their tables' shape does not change under them.
+    /// its placeholders; returns how many rows it changed (with `counted`,
+    /// the counts the statement returns, one per column) and, with
+    /// `returns_id`, the id of the row it inserted. Prepared and kept: the
+    /// statements are few and fixed, and their tables' shape does not change
+    /// under them.
     pub async fn write(
         &mut self,
         sql: &str,
         values: &[Bound],
         counted: bool,
         returns_id: bool,
-    ) -> Result<(u64, Option<i64>), sqlx::Error> {
+    ) -> Result<(Vec<u64>, Option<i64>), sqlx::Error> {
         macro_rules! bind_all {
             ($query:expr) => {{
                 let mut query = $query;
@@ -236,43 +237,39 @@ impl Connection {
                 query
             }};
         }
+        let sql = AssertSqlSafe(sql.to_owned());
         if counted {
-            let sql = AssertSqlSafe(sql.to_owned());
-            let count: i64 =
-                on!(self, c => bind_all!(sqlx::query(sql)).fetch_one(&mut *c).await?.try_get(0)?);
-            return Ok((u64::try_from(count).unwrap_or(0), None));
+            let counts = on!(self, c => {
+                let row = bind_all!(sqlx::query(sql)).fetch_one(&mut *c).await?;
+                (0..row.len())
+                    .map(|i| row.try_get::<i64, _>(i).map(|n| u64::try_from(n).unwrap_or(0)))
+                    .collect::<Result<Vec<_>, _>>()?
+            });
+            return Ok((counts, None));
         }
         Ok(match self {
             // PostgreSQL reports an inserted id only through RETURNING.
             Connection::Postgres(c) if returns_id => {
-                let sql = AssertSqlSafe(format!("{sql} RETURNING id"));
+                let sql = AssertSqlSafe(format!("{} RETURNING id", sql.0));
                 let id: i64 = bind_all!(sqlx::query(sql))
                     .fetch_one(&mut *c)
                     .await?
                     .try_get(0)?;
-                (1, Some(id))
+                (vec![1], Some(id))
             }
             Connection::Postgres(c) => {
-                let sql = AssertSqlSafe(sql.to_owned());
-                (
-                    bind_all!(sqlx::query(sql))
-                        .execute(&mut *c)
-                        .await?
-                        .rows_affected(),
-                    None,
-                )
+                let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
+                (vec![done.rows_affected()], None)
             }
             Connection::Mysql(c) => {
-                let sql = AssertSqlSafe(sql.to_owned());
                 let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
                 let id = returns_id.then(|| i64::try_from(done.last_insert_id()).unwrap_or(0));
-                (done.rows_affected(), id)
+                (vec![done.rows_affected()], id)
             }
             Connection::Sqlite(c) => {
-                let sql = AssertSqlSafe(sql.to_owned());
                 let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
                 (
-                    done.rows_affected(),
+                    vec![done.rows_affected()],
                     returns_id.then(|| done.last_insert_rowid()),
                 )
             }

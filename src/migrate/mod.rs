@@ -81,7 +81,7 @@ pub enum Error {
     },
     #[error(
         "a bookkeeping write changed {changed} row(s) where it must change {expected}, so the run stopped: \
-         another process changed retort's tables while it ran ({sql})"
+         something else (another run, or the revision's own SQL) changed retort's tables while it ran: {sql}"
     )]
     Unchanged {
         sql: String,
@@ -89,7 +89,7 @@ pub enum Error {
         changed: u64,
     },
     #[error(
-        "cannot resume revision `{revision}`: statement {statement} ({}:{line}) changed since it ran in the earlier attempt: `{first_line}`",
+        "cannot resume revision `{revision}`: statement {statement} ({}:{line}) changed since it ran in the earlier attempt; it now reads `{first_line}`",
         path.display()
     )]
     ResumeChanged {
@@ -97,6 +97,7 @@ pub enum Error {
         path: PathBuf,
         statement: usize,
         line: usize,
+        /// The statement as it reads now, on one line, shortened.
         first_line: String,
     },
     /// Another run moved the version table after the plan was made.
@@ -311,7 +312,13 @@ fn check_resume(graph: &RevisionGraph, row: &LogRow, prepared: &Prepared) -> Res
                 statement: index + 1,
                 line: statement.map_or(0, |s| s.line),
                 first_line: statement
-                    .map(|s| s.sql.lines().next().unwrap_or_default().trim().to_owned())
+                    .map(|s| {
+                        let text = s.sql.split_whitespace().collect::<Vec<_>>().join(" ");
+                        match text.char_indices().nth(100) {
+                            Some((cut, _)) => format!("{}…", &text[..cut]),
+                            None => text,
+                        }
+                    })
                     .unwrap_or_else(|| "(the file has fewer statements now)".to_owned()),
             });
         }

@@ -56,25 +56,32 @@ impl Sink<'_> {
         };
         let combined = Write::combined(dialect, writes);
         let mut inserted = None;
-        for write in
-            combined
-                .as_slice()
-                .iter()
-                .chain(if combined.is_some() { &[][..] } else { writes })
-        {
+        let list = match &combined {
+            Some(one) => std::slice::from_ref(one),
+            None => writes,
+        };
+        for write in list {
             let (sql, values) = write.bound(dialect, started);
             let (changed, id) = connection
                 .write(&sql, &values, write.counted, write.returns_id)
                 .await
                 .map_err(|e| Error::Database(describe(&e)))?;
-            if let Some(expected) = write.rows
-                && changed != expected
-            {
-                return Err(Error::Unchanged {
-                    sql,
-                    expected,
-                    changed,
-                });
+            // A combined write counts each of the writes it holds.
+            let parts = if write.counted {
+                writes
+            } else {
+                std::slice::from_ref(write)
+            };
+            for (part, changed) in parts.iter().zip(changed) {
+                if let Some(expected) = part.rows
+                    && changed != expected
+                {
+                    return Err(Error::Unchanged {
+                        sql: part.bound(dialect, started).0,
+                        expected,
+                        changed,
+                    });
+                }
             }
             inserted = inserted.or(id);
         }
@@ -425,6 +432,22 @@ impl Runner<'_> {
         if let Err(error) = result {
             let _ = sink.run("ROLLBACK").await;
             *open = None;
+            if logs_start {
+                // Its statements all ran; the row says so, and why it is not done.
+                let message = error.to_string();
+                let entry = self.log_entry(
+                    prepared,
+                    started_at,
+                    Some(duration),
+                    total,
+                    Some(&message),
+                    &hashes,
+                );
+                let finish = [self.tables.log_finish(&entry)];
+                let _ = sink
+                    .write(self.dialect, &self.tables, &finish, started)
+                    .await;
+            }
             return Err(error);
         }
         if plain_commit {

@@ -42,9 +42,9 @@ pub struct Write {
     /// An INSERT into the log whose new id later writes name as
     /// [`Value::StartedRow`].
     pub returns_id: bool,
-    /// The statement returns the number of rows it changed as its one
-    /// value, instead of the driver's count (writes combined in one
-    /// statement on PostgreSQL).
+    /// The statement returns the number of rows each write it holds
+    /// changed, one per column, instead of the driver's count (writes
+    /// combined in one statement on PostgreSQL).
     pub counted: bool,
 }
 
@@ -133,8 +133,8 @@ impl Write {
 
     /// Several writes that each change one row as one statement, where the
     /// database can run data-modifying statements in a `WITH` clause
-    /// (PostgreSQL): one round trip, and its result is the number of rows
-    /// all of them changed.
+    /// (PostgreSQL): one round trip, whose one row holds the number of rows
+    /// each of them changed.
     /// <https://www.postgresql.org/docs/current/queries-with.html#QUERIES-WITH-MODIFYING>
     pub fn combined(dialect: &dyn Dialect, writes: &[Write]) -> Option<Write> {
         if !dialect.writes_in_with() || writes.len() < 2 {
@@ -147,7 +147,7 @@ impl Write {
             return None;
         }
         let mut pieces = vec![Piece::Sql("WITH ".to_owned())];
-        let mut sum = Vec::new();
+        let mut counts = Vec::new();
         for (index, write) in writes.iter().enumerate() {
             if index > 0 {
                 pieces.push(Piece::Sql(", ".to_owned()));
@@ -155,9 +155,9 @@ impl Write {
             pieces.push(Piece::Sql(format!("w{index} AS (")));
             pieces.extend(write.pieces.iter().cloned());
             pieces.push(Piece::Sql(" RETURNING 1)".to_owned()));
-            sum.push(format!("(SELECT COUNT(*) FROM w{index})"));
+            counts.push(format!("(SELECT COUNT(*) FROM w{index})"));
         }
-        pieces.push(Piece::Sql(format!(" SELECT {}", sum.join(" + "))));
+        pieces.push(Piece::Sql(format!(" SELECT {}", counts.join(", "))));
         Some(Write {
             pieces,
             rows: Some(writes.len() as u64),
@@ -202,7 +202,7 @@ mod tests {
             sql,
             "WITH w0 AS (UPDATE v SET version_num = $1 WHERE version_num = $2 RETURNING 1), \
              w1 AS (UPDATE v SET version_num = $3 WHERE version_num = $4 RETURNING 1) \
-             SELECT (SELECT COUNT(*) FROM w0) + (SELECT COUNT(*) FROM w1)"
+             SELECT (SELECT COUNT(*) FROM w0), (SELECT COUNT(*) FROM w1)"
         );
         assert_eq!(values.len(), 4);
         assert_eq!(one.rows, Some(2));
