@@ -81,3 +81,23 @@ fn json_keeps_the_text_exactly() {
         .collect();
     assert!(messages.iter().any(|m| m == MESSAGE), "{messages:?}");
 }
+
+/// An error shows the lines around the offending one: they hold the
+/// message as written in the file. miette drops control characters from
+/// the snippet itself; this keeps it so.
+#[test]
+fn error_snippets_show_no_control_characters() {
+    let p = Project::new();
+    // No CR here: it would move the message out of the lines shown.
+    p.write_revision_with(
+        "aaaa00000002",
+        &[],
+        "red \u{1b}[31m bell\u{7}",
+        "-- Branch Labels: not ok\n",
+    );
+    let run = p.run(&["history"]).code(2);
+    assert!(run.stderr.contains("not ok"), "{}", run.stderr);
+    for bad in ['\u{1b}', '\r', '\u{7}'] {
+        assert!(!run.stderr.contains(bad), "{bad:?} in:\n{:?}", run.stderr);
+    }
+}
