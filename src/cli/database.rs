@@ -135,7 +135,7 @@ pub fn current(context: &Context) -> Result<u8, CliError> {
                     .revisions(&graph, &[node], context.output.verbose),
                 None => context
                     .output
-                    .line(&format!("{row} (no revision file has it)")),
+                    .line(&format!("{} (no revision file has it)", printable(row))),
             }
         }
     }
@@ -404,7 +404,7 @@ fn live(
                 progress.say(&format!("  {sql};"))
             }
             Event::Statement { .. } => {}
-            Event::Note(note) => progress.say(&note),
+            Event::Note(note) => progress.say(&printable(&note)),
         };
         let result = migrate::migrate(
             connection,
