@@ -323,3 +323,26 @@ fn mysql_resume_refuses_changed_statements() {
     assert!(p.db.has_table("c"));
     assert_eq!(p.versions(), [R[1]]);
 }
+
+/// A script logs a revision outside a transaction as started, counts its
+/// statements and completes the row, as a live run does.
+fn script_outside_a_transaction(backend: Backend) {
+    let Some(p) = DbProject::new(backend) else {
+        return;
+    };
+    p.table_revision(R[0], "");
+    p.revision(
+        R[1],
+        R[0],
+        "-- migrate:upgrade transaction=false\nCREATE TABLE s1 (id INTEGER);\nCREATE TABLE s2 (id INTEGER);\n\n\
+         -- migrate:downgrade\nDROP TABLE s2;\nDROP TABLE s1;\n",
+    );
+    let script = p.run(&["upgrade", "--sql"]).success().stdout;
+    if run_client(&p.db, &script).is_none() {
+        return;
+    }
+    assert_eq!(p.versions(), [R[1]]);
+    assert_eq!(p.log(R[1]), ["up:upgrade:ok:2/2"]);
+    assert!(p.db.has_table("s2"));
+}
+per_backend!(script_outside_a_transaction);
