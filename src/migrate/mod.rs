@@ -3,15 +3,20 @@
 //! [`Connection`] or written out as a script.
 
 pub mod connection;
+mod partial;
 pub mod prepare;
 mod run;
+mod stamp;
 pub mod tables;
 pub mod write;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+pub use partial::partial_text;
+use partial::{check_resume, partial};
 pub use run::{Batching, Event, Runner, Sink, StepReport};
+use stamp::run_stamp;
 
 use crate::dialect::{self, Dialect};
 use crate::revision::graph::RevisionGraph;
@@ -120,25 +125,6 @@ impl Error {
                 | Error::Unchanged { .. }
                 | Error::ResumeChanged { .. }
         )
-    }
-}
-
-/// What is known of a revision that stopped part way in an earlier run.
-pub fn partial_text(revision: &str, applied: usize, total: usize, error: Option<&str>) -> String {
-    match error {
-        Some(error) => format!(
-            "revision `{revision}` stopped after {applied} of {total} statements in an earlier run: {error}"
-        ),
-        None => format!(
-            "revision `{revision}` was interrupted in an earlier run: {}, and statement {} of {total} \
-             was running, so it may or may not have taken effect",
-            match applied {
-                0 => "none of its statements had finished".to_owned(),
-                1 => "statement 1 had finished".to_owned(),
-                n => format!("statements 1–{n} had finished"),
-            },
-            applied + 1
-        ),
     }
 }
 
@@ -276,54 +262,6 @@ fn modified(graph: &RevisionGraph, applied: &Applied, log: &[LogRow]) -> Vec<(St
         })
         .map(|revision| (revision.id.0.clone(), revision.path.clone()))
         .collect()
-}
-
-/// The last attempt at `revision` when it stopped part way: it failed after
-/// some of its statements ran, or it was interrupted (its row, written
-/// before its first statement, never got an outcome), when not even that
-/// first statement is known not to have run.
-fn partial(log: &[LogRow], revision: Option<&str>) -> Option<LogRow> {
-    let revision = revision?;
-    log.iter()
-        .rev()
-        .find(|row| row.revision == revision)
-        .filter(|row| !row.success && (row.statements_applied > 0 || row.error.is_none()))
-        .cloned()
-}
-
-/// Refuses `--resume` when a statement that already ran is no longer the
-/// one in the file: skipping by count would skip the wrong statement.
-fn check_resume(graph: &RevisionGraph, row: &LogRow, prepared: &Prepared) -> Result<(), Error> {
-    let Some(stored) = &row.statement_hashes else {
-        // Logged by a retort that kept no hashes: the count is all there is.
-        return Ok(());
-    };
-    let applied = usize::try_from(row.statements_applied).unwrap_or(0);
-    let now = tables::statement_hashes(prepared.statements.iter().map(|s| s.sql.as_str()));
-    let now: Vec<&str> = now.split(',').collect();
-    let then: Vec<&str> = stored.split(',').collect();
-    for index in 0..applied {
-        if then.get(index) != now.get(index) {
-            let revision = graph.revision(prepared.step.node);
-            let statement = prepared.statements.get(index);
-            return Err(Error::ResumeChanged {
-                revision: revision.id.0.clone(),
-                path: revision.path.clone(),
-                statement: index + 1,
-                line: statement.map_or(0, |s| s.line),
-                first_line: statement
-                    .map(|s| {
-                        let text = s.sql.split_whitespace().collect::<Vec<_>>().join(" ");
-                        match text.char_indices().nth(100) {
-                            Some((cut, _)) => format!("{}…", &text[..cut]),
-                            None => text,
-                        }
-                    })
-                    .unwrap_or_else(|| "(the file has fewer statements now)".to_owned()),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// The name of the migration lock for a database and version table: the
@@ -664,54 +602,6 @@ async fn accept(
             .await?;
     }
     Ok(())
-}
-
-/// Moves the version table from `before` to `after` without running revisions.
-async fn run_stamp(
-    sink: &mut Sink<'_>,
-    graph: &RevisionGraph,
-    dialect: &dyn Dialect,
-    tables: &Tables,
-    before: &Applied,
-    after: &Applied,
-    purge: Purge,
-) -> Result<(), Error> {
-    let old = graph.names(&before.tips(graph));
-    let new = graph.names(&after.tips(graph));
-    let mut writes = Vec::new();
-    if purge == Purge::Yes {
-        writes.push(tables.purge_versions());
-        writes.extend(tables.update_versions(&[], &new));
-    } else {
-        writes.extend(tables.update_versions(&old, &new));
-    }
-    let now = jiff::Timestamp::now();
-    for node in graph.order().iter().copied() {
-        let direction = match (before.contains(node), after.contains(node)) {
-            (false, true) => Direction::Up,
-            (true, false) => Direction::Down,
-            _ => continue,
-        };
-        let entry = LogEntry {
-            started_at: now,
-            ..LogEntry::for_revision(graph, node, direction, "stamp", dialect.kind())
-        };
-        writes.push(tables.log_insert(&entry));
-    }
-    let control = async |sink: &mut Sink<'_>, sql: &str| {
-        sink.run(sql)
-            .await
-            .map_err(|e| Error::Database(connection::describe(&e)))
-    };
-    control(sink, dialect.begin()).await?;
-    let mut result = sink.write(dialect, tables, &writes, None).await.map(|_| ());
-    if result.is_ok() {
-        result = control(sink, "COMMIT").await;
-    }
-    if result.is_err() {
-        let _ = sink.run("ROLLBACK").await;
-    }
-    result
 }
 
 /// The script an operation would run from `start`, without a connection

@@ -135,16 +135,16 @@ fn script_comments_hold_no_control_characters(backend: Backend) {
         .as_bytes(),
     );
     let script = p.run(&["upgrade", "--sql"]).success().stdout;
+    if run_client(&p.db, &script).is_some() {
+        assert!(p.db.has_table("victim"), "the message dropped victim");
+        assert!(p.db.has_table("note"));
+    }
+    // MySQL and SQLite end a comment only at LF, but no client should see a CR.
     assert!(!script.contains('\r'), "{script:?}");
     assert!(
         script.contains("harmless\\rDROP TABLE victim; --"),
         "{script}"
     );
-    if run_client(&p.db, &script).is_none() {
-        return;
-    }
-    assert!(p.db.has_table("victim"), "the message dropped victim");
-    assert!(p.db.has_table("note"));
 }
 per_backend!(script_comments_hold_no_control_characters);
 
