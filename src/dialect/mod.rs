@@ -111,6 +111,13 @@ pub trait Dialect: Send + Sync {
         false
     }
 
+    /// True when one UPDATE may change rows of several tables (MySQL's
+    /// multiple-table syntax), so a version row and a log row change in one
+    /// atomic statement.
+    fn updates_joined_tables(&self) -> bool {
+        false
+    }
+
     /// The type of the log table's long text columns.
     fn log_text_type(&self) -> &'static str {
         "TEXT"

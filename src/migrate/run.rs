@@ -402,11 +402,6 @@ impl Runner<'_> {
         }
 
         let duration = clock.elapsed();
-        if !in_transaction {
-            // The version row and the log row still commit together.
-            self.control(sink, self.dialect.begin()).await?;
-        }
-        let mut writes = self.tables.update_versions(&before, &after);
         let entry = self.log_entry(
             prepared,
             started_at,
@@ -415,18 +410,35 @@ impl Runner<'_> {
             None,
             &hashes,
         );
-        writes.push(if logs_start {
-            self.tables.log_finish(&entry)
+        let writes = if logs_start {
+            self.tables
+                .move_and_finish(self.dialect, &before, &after, &entry)
+                .map_or_else(
+                    || {
+                        let mut writes = self.tables.update_versions(&before, &after);
+                        writes.push(self.tables.log_finish(&entry));
+                        writes
+                    },
+                    |one| vec![one],
+                )
         } else {
-            self.tables.log_insert(&entry)
-        });
+            let mut writes = self.tables.update_versions(&before, &after);
+            writes.push(self.tables.log_insert(&entry));
+            writes
+        };
+        // The version row and the log row commit together: in the revision's
+        // transaction, in one of their own, or as one statement.
+        let wrap = !in_transaction && writes.len() > 1;
+        if wrap {
+            self.control(sink, self.dialect.begin()).await?;
+        }
         let commit_now = self.batching == Batching::PerRevision || !in_transaction;
         let plain_commit = commit_now && open.as_ref().is_none_or(|o| o.paused.is_none());
         let mut result = sink
             .write(self.dialect, &self.tables, &writes, started)
             .await
             .map(|_| ());
-        if result.is_ok() && plain_commit {
+        if result.is_ok() && plain_commit && (in_transaction || wrap) {
             result = self.control(sink, "COMMIT").await;
         }
         if let Err(error) = result {

@@ -151,6 +151,53 @@ impl Tables {
             .value(Value::StartedRow)
     }
 
+    /// A step along one line (one version row replaced by another) and the
+    /// completion of its started log row as one statement, where the
+    /// database updates several tables in one UPDATE (MySQL): a statement is
+    /// atomic on its own, so this bookkeeping takes one round trip and no
+    /// transaction. Both rows must match: it changes two rows or none.
+    /// <https://dev.mysql.com/doc/refman/8.0/en/update.html>
+    pub fn move_and_finish(
+        &self,
+        dialect: &dyn Dialect,
+        before: &[String],
+        after: &[String],
+        entry: &LogEntry<'_>,
+    ) -> Option<Write> {
+        if !dialect.updates_joined_tables() {
+            return None;
+        }
+        let removed: Vec<&String> = before.iter().filter(|v| !after.contains(v)).collect();
+        let added: Vec<&String> = after.iter().filter(|v| !before.contains(v)).collect();
+        let ([old], [new]) = (removed.as_slice(), added.as_slice()) else {
+            return None;
+        };
+        let (version, log) = (&self.version, &self.log);
+        Some(
+            Write::new(
+                format!("UPDATE {version}, {log} SET {version}.version_num = "),
+                Some(2),
+            )
+            .text(new)
+            .sql(&format!(", {log}.duration_ms = "))
+            .value(Value::Int(
+                entry.duration_ms.map(|v| v.min(i64::MAX as u128) as i64),
+            ))
+            .sql(&format!(", {log}.success = "))
+            .value(Value::Bool(entry.success))
+            .sql(&format!(", {log}.statements_applied = "))
+            .value(count(entry.statements_applied))
+            .sql(&format!(", {log}.error = "))
+            .value(Value::Text(entry.error.map(str::to_owned)))
+            .sql(&format!(", {log}.downgrade_sql = "))
+            .value(Value::Text(entry.downgrade_sql.clone()))
+            .sql(&format!(" WHERE {version}.version_num = "))
+            .text(old)
+            .sql(&format!(" AND {log}.id = "))
+            .value(Value::StartedRow),
+        )
+    }
+
     /// Adds the log columns that log tables written by older versions of
     /// retort lack; `missing` are the ones the database reports absent.
     pub fn add_log_columns(&self, dialect: &dyn Dialect, missing: &[&str]) -> Vec<String> {

@@ -60,6 +60,12 @@ impl Dialect for Mysql {
         "START TRANSACTION"
     }
 
+    /// <https://dev.mysql.com/doc/refman/8.0/en/update.html>,
+    /// <https://mariadb.com/kb/en/update/>
+    fn updates_joined_tables(&self) -> bool {
+        true
+    }
+
     fn log_text_type(&self) -> &'static str {
         "LONGTEXT"
     }
