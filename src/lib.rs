@@ -11,6 +11,7 @@ pub mod diff;
 pub mod embed;
 pub mod migrate;
 pub mod models;
+pub mod printable;
 mod regular_file;
 pub mod revision;
 pub mod schema;

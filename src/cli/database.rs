@@ -12,6 +12,7 @@ use retort::config::ResolvedUrl;
 use retort::dialect;
 use retort::migrate::connection::Connection;
 use retort::migrate::{self, Event, Operation, Settings};
+use retort::printable::printable;
 use retort::revision::RevisionGraph;
 use retort::revision::graph::Node;
 use retort::revision::plan::{Applied, Purge};
@@ -108,7 +109,7 @@ pub fn current(context: &Context) -> Result<u8, CliError> {
                     .revisions(&graph, &[node], context.output.verbose),
                 None => context
                     .output
-                    .line(&format!("{row} (no revision file has it)")),
+                    .line(&format!("{} (no revision file has it)", printable(row))),
             }
         }
     }
@@ -156,7 +157,7 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
         if ids.is_empty() {
             "(none)".to_owned()
         } else {
-            ids.join(", ")
+            printable(&ids.join(", ")).into_owned()
         }
     };
     let out = &context.output;
@@ -181,7 +182,7 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
                 out.line(&format!(
                     "  {} {}",
                     revision_short(&graph, node),
-                    graph.revision(node).message
+                    printable(&graph.revision(node).message)
                 ));
             }
         }
@@ -209,15 +210,20 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
         None => {}
     }
     if let Some(row) = &status.partial {
+        let applied = usize::try_from(row.statements_applied).unwrap_or(0);
+        let total = usize::try_from(row.statements_total).unwrap_or(0);
         out.line(&format!(
-            "Stopped part way: {} ran {} of {} statements{}",
-            row.revision,
-            row.statements_applied,
-            row.statements_total,
-            row.error
-                .as_ref()
-                .map(|e| format!(" ({e})"))
-                .unwrap_or_default()
+            "Stopped part way: {}",
+            printable(&migrate::partial_text(
+                &row.revision,
+                applied,
+                total,
+                row.error.as_deref()
+            ))
+        ));
+        out.line(&format!(
+            "  `retort upgrade` refuses to run it from the top; `retort upgrade --resume` continues at statement {}",
+            applied + 1
         ));
     }
     Ok(0)
@@ -362,8 +368,8 @@ fn live(
                 };
                 progress.step(&format!(
                     "{verb} {} {} ({} ms)",
-                    report.revision,
-                    report.message,
+                    printable(&report.revision),
+                    printable(&report.message),
                     report.duration.as_millis()
                 ));
             }
@@ -371,7 +377,7 @@ fn live(
                 progress.say(&format!("  {sql};"))
             }
             Event::Statement { .. } => {}
-            Event::Note(note) => progress.say(&note),
+            Event::Note(note) => progress.say(&printable(&note)),
         };
         let result = migrate::migrate(connection, graph, settings, operation, &mut events).await;
         progress.finish();
@@ -515,10 +521,24 @@ pub fn migrate_error(error: migrate::Error) -> CliError {
         .or_else(|| {
             Some(format!("nothing of the revision ran; fix it and run again (statement: {})", one_line(&failure.sql)))
         }),
-        E::Partial { applied, .. } => Some(format!(
+        E::Partial { applied, error: Some(_), .. } => Some(format!(
             "fix the file, then `retort upgrade --resume` continues after statement {applied}; \
              or undo those statements by hand and run `retort upgrade`; `retort stamp` marks a revision done without running it"
         )),
+        E::Partial { applied, error: None, .. } => Some(format!(
+            "check in the database whether statement {} took effect; if it did not, `retort upgrade --resume` \
+             runs it again and continues; if it did, undo it by hand first (or, when the whole revision is done, \
+             `retort stamp REV` marks it applied)",
+            applied + 1
+        )),
+        E::ResumeChanged { .. } => Some(
+            "the earlier attempt ran the file as it was then; restore those statements (change only the ones \
+             that did not run), or undo what ran by hand and run `retort upgrade` without `--resume`"
+                .to_owned(),
+        ),
+        E::Unchanged { .. } => Some(
+            "the revision's bookkeeping was rolled back (on MySQL/MariaDB its DDL stays); run `retort status` to see where the database is".to_owned(),
+        ),
         E::Modified { .. } => Some(
             "restore the files, or accept the change with `retort upgrade --accept-checksum REV` (see docs/running-migrations.md)"
                 .to_owned(),

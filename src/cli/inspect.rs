@@ -1,6 +1,7 @@
 //! Commands that read the revision files only: `heads`, `branches`,
 //! `show`, `history`.
 
+use retort::printable::printable;
 use retort::revision::graph::{Node, RevisionGraph};
 use retort::revision::target::{Range, Resolved, Target};
 
@@ -89,7 +90,7 @@ pub fn history(context: &Context, range: Option<&str>, draw: bool) -> Result<u8,
             format!(
                 "{} {}",
                 revision_short(&graph, n),
-                graph.revision(n).message
+                printable(&graph.revision(n).message)
             )
         };
         for line in drawing::draw(&graph, &nodes, describe) {

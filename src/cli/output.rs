@@ -8,6 +8,7 @@ use anstyle::{AnsiColor, Style};
 use serde_json::{Value, json};
 
 use crate::cli::args::Format;
+use retort::printable::printable;
 use retort::revision::graph::{Node, RevisionGraph};
 
 const ID: Style = AnsiColor::Yellow.on_default();
@@ -114,7 +115,7 @@ pub fn revision_json(graph: &RevisionGraph, node: Node) -> Value {
 }
 
 fn id(graph: &RevisionGraph, node: Node) -> String {
-    format!("{ID}{}{ID:#}", graph.revision(node).id.0)
+    format!("{ID}{}{ID:#}", printable(&graph.revision(node).id.0))
 }
 
 /// `(billing) (head) (branchpoint) (mergepoint)` markers.
@@ -122,7 +123,7 @@ fn markers(graph: &RevisionGraph, node: Node) -> String {
     let mut text = String::new();
     let labels = graph.labels_of(node);
     if !labels.is_empty() {
-        text.push_str(&format!(" ({})", labels.join(", ")));
+        text.push_str(&format!(" ({})", printable(&labels.join(", "))));
     }
     for (flag, name) in [
         (graph.is_head(node), "head"),
@@ -155,7 +156,7 @@ pub fn revision_line(graph: &RevisionGraph, node: Node) -> String {
                 .join(", ")
         ),
     };
-    let message = &graph.revision(node).message;
+    let message = printable(&graph.revision(node).message);
     format!(
         "{from} -> {}{}, {message}",
         id(graph, node),
@@ -203,12 +204,18 @@ pub fn revision_verbose(graph: &RevisionGraph, node: Node) -> String {
             .iter()
             .map(|l| l.name.as_str())
             .collect();
-        text.push_str(&format!("Branch labels: {}\n", labels.join(", ")));
+        text.push_str(&format!(
+            "Branch labels: {}\n",
+            printable(&labels.join(", "))
+        ));
     }
-    text.push_str(&format!("Path: {}\n", display_path(&revision.path)));
+    text.push_str(&format!(
+        "Path: {}\n",
+        printable(&display_path(&revision.path))
+    ));
     if let Some(date) = &revision.create_date {
-        text.push_str(&format!("Create Date: {date}\n"));
+        text.push_str(&format!("Create Date: {}\n", printable(date)));
     }
-    text.push_str(&format!("\n    {}\n", revision.message));
+    text.push_str(&format!("\n    {}\n", printable(&revision.message)));
     text
 }

@@ -84,9 +84,50 @@ pub trait Dialect: Send + Sync {
     /// A `CREATE TABLE IF NOT EXISTS` for the log table.
     fn create_log_table(&self, table: &str) -> String;
 
-    /// A timestamp literal in UTC, as this database reads it.
-    fn timestamp_literal(&self, at: jiff::Timestamp) -> String {
-        self.quote_literal(&at.strftime("%Y-%m-%d %H:%M:%S%.6f").to_string())
+    /// A timestamp in UTC as text this database reads as one.
+    fn timestamp_text(&self, at: jiff::Timestamp) -> String {
+        at.strftime("%Y-%m-%d %H:%M:%S%.6f").to_string()
+    }
+
+    /// Parameter number `n` (from 1) of a bound statement.
+    fn placeholder(&self, _n: usize) -> String {
+        "?".to_owned()
+    }
+
+    /// Where a timestamp is bound as text ([`timestamp_text`](Self::timestamp_text)),
+    /// the expression that reads `placeholder` as one.
+    fn timestamp_parameter(&self, placeholder: &str) -> String {
+        placeholder.to_owned()
+    }
+
+    /// A string literal for retort's own rows in a script (`--sql`), read
+    /// the same whatever the session's settings: it may hold any text of a
+    /// revision file (its downgrade section).
+    fn script_literal(&self, value: &str) -> String {
+        self.quote_literal(value)
+    }
+
+    /// Statements a script starts with, for the settings its SQL assumes.
+    fn script_preamble(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// True when INSERT, UPDATE and DELETE may stand in a `WITH` clause, so
+    /// that several bookkeeping writes take one round trip (PostgreSQL).
+    fn writes_in_with(&self) -> bool {
+        false
+    }
+
+    /// True when one UPDATE may change rows of several tables (MySQL's
+    /// multiple-table syntax), so a version row and a log row change in one
+    /// atomic statement.
+    fn updates_joined_tables(&self) -> bool {
+        false
+    }
+
+    /// The type of the log table's long text columns.
+    fn log_text_type(&self) -> &'static str {
+        "TEXT"
     }
 
     /// A boolean literal.
@@ -206,7 +247,7 @@ pub struct ForeignKeyPause {
 /// that inserts are written once.
 pub(crate) const LOG_COLUMNS: &str = "revision, down_revisions, direction, operation, checksum, started_at, \
      duration_ms, success, statements_applied, statements_total, error, downgrade_sql, \
-     applied_by, hostname, retort_version";
+     applied_by, hostname, retort_version, statement_hashes";
 
 /// The dialect of a database family.
 pub fn dialect(kind: DialectKind) -> &'static dyn Dialect {
@@ -236,7 +277,8 @@ fn log_table(
          direction VARCHAR(4) NOT NULL, operation VARCHAR(16) NOT NULL, checksum VARCHAR(64), \
          started_at {timestamp} NOT NULL, duration_ms BIGINT, success {boolean} NOT NULL, \
          statements_applied INTEGER NOT NULL, statements_total INTEGER NOT NULL, error {text}, \
-         downgrade_sql {text}, applied_by VARCHAR(255), hostname VARCHAR(255), retort_version VARCHAR(32))",
+         downgrade_sql {text}, applied_by VARCHAR(255), hostname VARCHAR(255), retort_version VARCHAR(32), \
+         statement_hashes {text})",
         dialect.quote_ident(table)
     )
 }

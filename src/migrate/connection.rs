@@ -20,6 +20,7 @@ use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 
 use crate::dialect::{mysql, postgres, sqlite};
 use crate::migrate::driver_options;
+use crate::migrate::write::Bound;
 use crate::schema::Schema;
 use crate::url::{DatabaseUrl, DialectKind, SqliteTarget};
 
@@ -63,6 +64,11 @@ pub struct LogRow {
     pub error: Option<String>,
     pub downgrade_sql: Option<String>,
     pub started_at: String,
+    /// The statements the run planned, as [`statement_hashes`] writes
+    /// them; `None` in rows written before retort kept them.
+    ///
+    /// [`statement_hashes`]: crate::migrate::tables::statement_hashes
+    pub statement_hashes: Option<String>,
 }
 
 /// A live connection to one of the three databases.
@@ -171,6 +177,71 @@ impl Connection {
         on!(self, c => query.execute(&mut *c).await.map(|_| ()))
     }
 
+    /// Runs one of retort's bookkeeping statements with `values` bound to
+    /// its placeholders; returns how many rows it changed (with `counted`,
+    /// the counts the statement returns, one per column) and, with
+    /// `returns_id`, the id of the row it inserted. Prepared and kept: the
+    /// statements are few and fixed, and their tables' shape does not change
+    /// under them.
+    pub async fn write(
+        &mut self,
+        sql: &str,
+        values: &[Bound],
+        counted: bool,
+        returns_id: bool,
+    ) -> Result<(Vec<u64>, Option<i64>), sqlx::Error> {
+        macro_rules! bind_all {
+            ($query:expr) => {{
+                let mut query = $query;
+                for value in values {
+                    query = match value {
+                        Bound::Text(text) => query.bind(text.clone()),
+                        Bound::Int(number) => query.bind(*number),
+                        Bound::Bool(flag) => query.bind(*flag),
+                    };
+                }
+                query
+            }};
+        }
+        let sql = AssertSqlSafe(sql.to_owned());
+        if counted {
+            let counts = on!(self, c => {
+                let row = bind_all!(sqlx::query(sql)).fetch_one(&mut *c).await?;
+                (0..row.len())
+                    .map(|i| row.try_get::<i64, _>(i).map(|n| u64::try_from(n).unwrap_or(0)))
+                    .collect::<Result<Vec<_>, _>>()?
+            });
+            return Ok((counts, None));
+        }
+        Ok(match self {
+            // PostgreSQL reports an inserted id only through RETURNING.
+            Connection::Postgres(c) if returns_id => {
+                let sql = AssertSqlSafe(format!("{} RETURNING id", sql.0));
+                let id: i64 = bind_all!(sqlx::query(sql))
+                    .fetch_one(&mut *c)
+                    .await?
+                    .try_get(0)?;
+                (vec![1], Some(id))
+            }
+            Connection::Postgres(c) => {
+                let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
+                (vec![done.rows_affected()], None)
+            }
+            Connection::Mysql(c) => {
+                let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
+                let id = returns_id.then(|| i64::try_from(done.last_insert_id()).unwrap_or(0));
+                (vec![done.rows_affected()], id)
+            }
+            Connection::Sqlite(c) => {
+                let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
+                (
+                    vec![done.rows_affected()],
+                    returns_id.then(|| done.last_insert_rowid()),
+                )
+            }
+        })
+    }
+
     /// Runs a query and returns its first column as text, one string per
     /// row: text as is, integers and booleans formatted, NULL as `"NULL"`.
     /// For probes of the data (`autogenerate`'s NOT NULL check) and for
@@ -214,6 +285,22 @@ impl Connection {
         Ok(count > 0)
     }
 
+    /// True when `table` has a column named `column`.
+    pub async fn has_column(&mut self, table: &str, column: &str) -> Result<bool, Error> {
+        let sql = match self {
+            Connection::Postgres(_) => {
+                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2"
+            }
+            Connection::Mysql(_) => {
+                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?"
+            }
+            Connection::Sqlite(_) => "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?",
+        };
+        // Kept prepared, as in `table_exists`.
+        let count: i64 = on!(self, c => sqlx::query(sql).bind(table).bind(column).fetch_one(&mut *c).await?.try_get(0)?);
+        Ok(count > 0)
+    }
+
     /// The version table's rows.
     pub async fn versions(&mut self, quoted_table: &str) -> Result<Vec<String>, Error> {
         // Not a prepared statement: on MySQL, the close of one that is not
@@ -229,15 +316,25 @@ impl Connection {
         Ok(rows)
     }
 
-    /// Every row of the log table, oldest first.
-    pub async fn log(&mut self, quoted_table: &str) -> Result<Vec<LogRow>, Error> {
+    /// Every row of the log table, oldest first; `with_hashes` is false for
+    /// a log table from before retort kept `statement_hashes`.
+    pub async fn log(
+        &mut self,
+        quoted_table: &str,
+        with_hashes: bool,
+    ) -> Result<Vec<LogRow>, Error> {
         let started_at = match self {
             Connection::Postgres(_) => "started_at::text",
             _ => "CAST(started_at AS CHAR(40))",
         };
         let sql = AssertSqlSafe(format!(
             "SELECT revision, down_revisions, direction, operation, checksum, success, statements_applied, \
-             statements_total, error, downgrade_sql, {started_at} FROM {quoted_table} ORDER BY id"
+             statements_total, error, downgrade_sql, {started_at}, {hashes} FROM {quoted_table} ORDER BY id",
+            hashes = if with_hashes {
+                "statement_hashes"
+            } else {
+                "NULL"
+            }
         ));
         // Not prepared, as in `versions`.
         let rows = on!(self, c => {
@@ -256,6 +353,7 @@ impl Connection {
                         error: row.try_get(8)?,
                         downgrade_sql: row.try_get(9)?,
                         started_at: row.try_get(10)?,
+                        statement_hashes: row.try_get(11)?,
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?

@@ -60,7 +60,12 @@ pub fn postgres(url: &DatabaseUrl) -> PgConnectOptions {
     if !given.settings.is_empty() {
         options = options.options(given.settings.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     }
-    options
+    // retort renders literals in DDL with only quotes doubled, which the
+    // server reads as written only with this setting on (its default since
+    // 9.1); a server, database or URL set otherwise would read a backslash
+    // in them as an escape. Last, so it wins over a `-c` in the URL.
+    // https://www.postgresql.org/docs/current/runtime-config-compatible.html#GUC-STANDARD-CONFORMING-STRINGS
+    options.options([("standard_conforming_strings", "on")])
 }
 
 /// MySQL and MariaDB: server parts, TLS and `charset`.

@@ -6,14 +6,20 @@ pub mod connection;
 mod driver_options;
 pub mod lock;
 pub mod names;
+mod partial;
 pub mod prepare;
 mod run;
+mod stamp;
 pub mod tables;
+pub mod write;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use partial::partial_text;
+use partial::{check_resume, partial};
 pub use run::{Batching, Event, Runner, Sink, StepReport};
+use stamp::run_stamp;
 
 use crate::dialect::{self, Dialect};
 use crate::revision::graph::RevisionGraph;
@@ -73,13 +79,36 @@ pub enum Error {
         .0.revision, .0.statement, .0.total, .0.path.display(), .0.line, .0.message
     )]
     StepFailed(Box<StepFailure>),
-    #[error("revision `{revision}` stopped after {applied} of {total} statements in an earlier run{}", error.as_ref().map(|e| format!(": {e}")).unwrap_or_default())]
+    #[error("{}", partial_text(revision, *applied, *total, error.as_deref()))]
     Partial {
         revision: String,
         path: PathBuf,
         applied: usize,
         total: usize,
+        /// `None` when the run was interrupted (killed, connection lost)
+        /// rather than failing: statement `applied + 1` may have run.
         error: Option<String>,
+    },
+    #[error(
+        "a bookkeeping write changed {changed} row(s) where it must change {expected}, so the run stopped: \
+         something else (another run, or the revision's own SQL) changed retort's tables while it ran: {sql}"
+    )]
+    Unchanged {
+        sql: String,
+        expected: u64,
+        changed: u64,
+    },
+    #[error(
+        "cannot resume revision `{revision}`: statement {statement} ({}:{line}) changed since it ran in the earlier attempt; it now reads `{first_line}`",
+        path.display()
+    )]
+    ResumeChanged {
+        revision: String,
+        path: PathBuf,
+        statement: usize,
+        line: usize,
+        /// The statement as it reads now, on one line, shortened.
+        first_line: String,
     },
     /// Another run moved the version table after the plan was made.
     #[error("the version table changed while planning")]
@@ -98,6 +127,8 @@ impl Error {
                 | Error::StepFailed(_)
                 | Error::Partial { .. }
                 | Error::Irreversible { .. }
+                | Error::Unchanged { .. }
+                | Error::ResumeChanged { .. }
         )
     }
 }
@@ -174,11 +205,7 @@ pub async fn status(
 ) -> Result<Status, Error> {
     let rows = current(connection, version_table).await?;
     let tables = Tables::new(dialect::dialect(connection.kind()), version_table);
-    let log = if connection.table_exists(&tables.log_name).await? {
-        connection.log(&tables.log).await?
-    } else {
-        Vec::new()
-    };
+    let log = read_log(connection, &tables).await?;
     let unknown: Vec<String> = rows
         .iter()
         .filter(|r| graph.node(r).is_none())
@@ -242,16 +269,6 @@ fn modified(graph: &RevisionGraph, applied: &Applied, log: &[LogRow]) -> Vec<(St
         .collect()
 }
 
-/// The last attempt at `revision` when it stopped part way.
-fn partial(log: &[LogRow], revision: Option<&str>) -> Option<LogRow> {
-    let revision = revision?;
-    log.iter()
-        .rev()
-        .find(|row| row.revision == revision)
-        .filter(|row| !row.success && row.statements_applied > 0)
-        .cloned()
-}
-
 /// Runs an operation on a live database under the migration lock
 /// ([`lock`]), which is named from what the server reports, so the CLI and
 /// an embedding application serialise with each other whatever URL
@@ -297,6 +314,7 @@ async fn locked(
                 .await
                 .map_err(|e| Error::Database(connection::describe(&e)))?;
         }
+        upgrade_log_table(connection, dialect, &tables).await?;
     }
     let mut reports = Vec::new();
     loop {
@@ -347,6 +365,7 @@ async fn locked(
         let Some(first) = plan.steps.first() else {
             return Ok(reports);
         };
+        let prepared = prepare_all(graph, dialect, &state, &plan)?;
         let resume_from = match partial(&log, Some(&graph.revision(first.node).id.0)) {
             Some(row) if row.direction == first.direction.as_str() => {
                 if !settings.resume {
@@ -358,6 +377,7 @@ async fn locked(
                         error: row.error.clone(),
                     });
                 }
+                check_resume(graph, &row, &prepared[0])?;
                 row.statements_applied as usize
             }
             _ => 0,
@@ -370,7 +390,6 @@ async fn locked(
             resume_from,
             operation: operation_name(operation),
         };
-        let prepared = prepare_all(graph, dialect, &state, &plan)?;
         let mut sink = Sink::Live(connection);
         match runner.run(&mut sink, &mut state, &prepared, events).await {
             Ok(done) => {
@@ -465,11 +484,34 @@ fn with_stored_copies(
 
 /// The log, or nothing before the first run (or in a dry run) created it.
 async fn read_log(connection: &mut Connection, tables: &Tables) -> Result<Vec<LogRow>, Error> {
-    Ok(if connection.table_exists(&tables.log_name).await? {
-        connection.log(&tables.log).await?
-    } else {
-        Vec::new()
-    })
+    if !connection.table_exists(&tables.log_name).await? {
+        return Ok(Vec::new());
+    }
+    let with_hashes = connection
+        .has_column(&tables.log_name, "statement_hashes")
+        .await?;
+    Ok(connection.log(&tables.log, with_hashes).await?)
+}
+
+/// Adds to a log table from an older retort the columns it lacks.
+async fn upgrade_log_table(
+    connection: &mut Connection,
+    dialect: &dyn Dialect,
+    tables: &Tables,
+) -> Result<(), Error> {
+    let mut missing = Vec::new();
+    for &column in tables::LATER_LOG_COLUMNS {
+        if !connection.has_column(&tables.log_name, column).await? {
+            missing.push(column);
+        }
+    }
+    for sql in tables.add_log_columns(dialect, &missing) {
+        connection
+            .execute(&sql)
+            .await
+            .map_err(|e| Error::Database(connection::describe(&e)))?;
+    }
+    Ok(())
 }
 
 /// Every step's statements, before the first runs: a revision that does not
@@ -534,51 +576,9 @@ async fn accept(
             duration_ms: Some(0),
             ..LogEntry::for_revision(graph, node, Direction::Up, "accept", dialect.kind())
         };
-        connection
-            .execute(&tables.log_insert(dialect, &entry))
-            .await
-            .map_err(|e| Error::Database(connection::describe(&e)))?;
-    }
-    Ok(())
-}
-
-/// Moves the version table from `before` to `after` without running revisions.
-async fn run_stamp(
-    sink: &mut Sink<'_>,
-    graph: &RevisionGraph,
-    dialect: &dyn Dialect,
-    tables: &Tables,
-    before: &Applied,
-    after: &Applied,
-    purge: Purge,
-) -> Result<(), Error> {
-    let old = graph.names(&before.tips(graph));
-    let new = graph.names(&after.tips(graph));
-    let mut statements = vec![dialect.begin().to_owned()];
-    if purge == Purge::Yes {
-        statements.push(tables.purge_versions());
-        statements.extend(tables.update_versions(dialect, &[], &new));
-    } else {
-        statements.extend(tables.update_versions(dialect, &old, &new));
-    }
-    let now = jiff::Timestamp::now();
-    for node in graph.order().iter().copied() {
-        let direction = match (before.contains(node), after.contains(node)) {
-            (false, true) => Direction::Up,
-            (true, false) => Direction::Down,
-            _ => continue,
-        };
-        let entry = LogEntry {
-            started_at: now,
-            ..LogEntry::for_revision(graph, node, direction, "stamp", dialect.kind())
-        };
-        statements.push(tables.log_insert(dialect, &entry));
-    }
-    statements.push("COMMIT".to_owned());
-    for sql in statements {
-        sink.run(&sql)
-            .await
-            .map_err(|e| Error::Database(connection::describe(&e)))?;
+        Sink::Live(connection)
+            .write(dialect, tables, &[tables.log_insert(&entry)], None)
+            .await?;
     }
     Ok(())
 }
@@ -595,7 +595,9 @@ pub async fn script(
     events: &mut dyn FnMut(Event),
 ) -> Result<Vec<String>, Error> {
     let tables = Tables::new(dialect, &settings.version_table);
-    let mut sink = Sink::Script(tables.create(dialect));
+    let mut lines = dialect.script_preamble();
+    lines.extend(tables.create(dialect));
+    let mut sink = Sink::Script(lines);
     let mut state = start.clone();
     if let Operation::Stamp(target, purge) = operation {
         let after = plan::stamp(graph, &state, target, *purge)?;

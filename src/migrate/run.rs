@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 use crate::dialect::{Dialect, ForeignKeyPause};
 use crate::migrate::connection::{Connection, describe};
 use crate::migrate::prepare::Prepared;
-use crate::migrate::tables::{LogEntry, Tables};
+use crate::migrate::tables::{LogEntry, Tables, statement_hashes};
+use crate::migrate::write::Write;
 use crate::migrate::{Error, StepFailure};
+use crate::printable::printable;
 use crate::revision::graph::{Node, RevisionGraph};
 use crate::revision::plan::{Applied, Direction};
 
@@ -32,23 +34,66 @@ impl Sink<'_> {
         }
     }
 
-    /// Several of retort's own statements in one round trip: each driver
-    /// runs a multi-statement string whole (CRATES.md), and a migration of
-    /// many small revisions is dominated by round trips.
-    async fn run_all(&mut self, statements: &[String]) -> Result<(), sqlx::Error> {
-        match self {
-            Sink::Live(connection) => connection.execute(&statements.join(";\n")).await,
+    /// retort's own writes: bound and checked when live, each written
+    /// with literals in a script. On PostgreSQL several take one round trip
+    /// ([`Write::combined`]): a migration of many small revisions is
+    /// dominated by round trips. A write that changes fewer rows than it
+    /// must stops the run. Returns the id of a row inserted by a
+    /// [`Write::returns_id`] write; `started` is the one inserted earlier.
+    pub(crate) async fn write(
+        &mut self,
+        dialect: &dyn Dialect,
+        tables: &Tables,
+        writes: &[Write],
+        started: Option<i64>,
+    ) -> Result<Option<i64>, Error> {
+        let connection = match self {
+            Sink::Live(connection) => connection,
             Sink::Script(lines) => {
-                lines.extend(statements.iter().cloned());
-                Ok(())
+                lines.extend(writes.iter().map(|w| w.literal(dialect, &tables.log)));
+                return Ok(None);
             }
+        };
+        let combined = Write::combined(dialect, writes);
+        let mut inserted = None;
+        let list = match &combined {
+            Some(one) => std::slice::from_ref(one),
+            None => writes,
+        };
+        for write in list {
+            let (sql, values) = write.bound(dialect, started);
+            let (changed, id) = connection
+                .write(&sql, &values, write.counted, write.returns_id)
+                .await
+                .map_err(|e| Error::Database(describe(&e)))?;
+            // A combined write counts each of the writes it holds.
+            let parts = if write.counted {
+                writes
+            } else {
+                std::slice::from_ref(write)
+            };
+            for (part, changed) in parts.iter().zip(changed) {
+                if let Some(expected) = part.rows
+                    && changed != expected
+                {
+                    return Err(Error::Unchanged {
+                        sql: part.bound(dialect, started).0,
+                        expected,
+                        changed,
+                    });
+                }
+            }
+            inserted = inserted.or(id);
         }
+        Ok(inserted)
     }
 
-    /// A comment that helps a reader of a script; live runs skip it.
+    /// A comment that helps a reader of a script; live runs skip it. The
+    /// text may hold a revision's message: no control character may reach
+    /// the script, where a CR or LF would end the comment and run the rest.
     fn comment(&mut self, text: &str) {
         if let Sink::Script(lines) = self {
-            lines.push(format!("-- {text}"));
+            lines.push(format!("-- {}", printable(text)));
         }
     }
 
@@ -280,6 +325,26 @@ impl Runner<'_> {
             )));
         }
         let skip = if dry_skip { total } else { skip };
+        let hashes = statement_hashes(statements.iter().map(|s| s.sql.as_str()));
+        // Outside a transaction a kill can leave the revision half done: its
+        // log row goes in before the first statement and counts the ones
+        // that finished, so the next run knows what ran (docs/running-migrations.md).
+        let logs_start = !in_transaction && self.batching != Batching::RollBack;
+        let mut started = None;
+        if logs_start {
+            let entry = LogEntry {
+                success: false,
+                ..self.log_entry(prepared, started_at, None, skip, None, &hashes)
+            };
+            started = sink
+                .write(
+                    self.dialect,
+                    &self.tables,
+                    &[self.tables.log_started(&entry)],
+                    None,
+                )
+                .await?;
+        }
         for (index, statement) in statements.iter().enumerate().skip(skip) {
             events(Event::Statement {
                 revision: revision.id.0.clone(),
@@ -287,6 +352,11 @@ impl Runner<'_> {
                 total,
                 sql: statement.sql.clone(),
             });
+            if logs_start && index > skip {
+                let progress = [self.tables.log_progress(index)];
+                sink.write(self.dialect, &self.tables, &progress, started)
+                    .await?;
+            }
             if statement.verbatim {
                 sink.comment("run as written: retort does not understand this statement");
             }
@@ -304,10 +374,16 @@ impl Runner<'_> {
                         Some(clock.elapsed()),
                         applied,
                         Some(&message),
+                        &hashes,
                     );
+                    let write = if logs_start {
+                        self.tables.log_finish(&entry)
+                    } else {
+                        self.tables.log_insert(&entry)
+                    };
                     // Best effort: the failure itself is what the user must see.
                     let _ = sink
-                        .run(&self.tables.log_insert(self.dialect, &entry))
+                        .write(self.dialect, &self.tables, &[write], started)
                         .await;
                 }
                 return Err(Error::StepFailed(Box::new(StepFailure {
@@ -326,29 +402,65 @@ impl Runner<'_> {
         }
 
         let duration = clock.elapsed();
-        let mut bookkeeping = Vec::new();
-        if !in_transaction {
-            // The version row and the log row still commit together.
-            bookkeeping.push(self.dialect.begin().to_owned());
-        }
-        bookkeeping.extend(self.tables.update_versions(self.dialect, &before, &after));
         let entry = self.log_entry(
             prepared,
             started_at,
             sink.is_live().then_some(duration),
             total,
             None,
+            &hashes,
         );
-        bookkeeping.push(self.tables.log_insert(self.dialect, &entry));
+        let writes = if logs_start {
+            self.tables
+                .move_and_finish(self.dialect, &before, &after, &entry)
+                .map_or_else(
+                    || {
+                        let mut writes = self.tables.update_versions(&before, &after);
+                        writes.push(self.tables.log_finish(&entry));
+                        writes
+                    },
+                    |one| vec![one],
+                )
+        } else {
+            let mut writes = self.tables.update_versions(&before, &after);
+            writes.push(self.tables.log_insert(&entry));
+            writes
+        };
+        // The version row and the log row commit together: in the revision's
+        // transaction, in one of their own, or as one statement.
+        let wrap = !in_transaction && writes.len() > 1;
+        if wrap {
+            self.control(sink, self.dialect.begin()).await?;
+        }
         let commit_now = self.batching == Batching::PerRevision || !in_transaction;
         let plain_commit = commit_now && open.as_ref().is_none_or(|o| o.paused.is_none());
-        if plain_commit {
-            bookkeeping.push("COMMIT".to_owned());
+        let mut result = sink
+            .write(self.dialect, &self.tables, &writes, started)
+            .await
+            .map(|_| ());
+        if result.is_ok() && plain_commit && (in_transaction || wrap) {
+            result = self.control(sink, "COMMIT").await;
         }
-        if let Err(error) = sink.run_all(&bookkeeping).await {
+        if let Err(error) = result {
             let _ = sink.run("ROLLBACK").await;
             *open = None;
-            return Err(Error::Database(describe(&error)));
+            if logs_start {
+                // Its statements all ran; the row says so, and why it is not done.
+                let message = error.to_string();
+                let entry = self.log_entry(
+                    prepared,
+                    started_at,
+                    Some(duration),
+                    total,
+                    Some(&message),
+                    &hashes,
+                );
+                let finish = [self.tables.log_finish(&entry)];
+                let _ = sink
+                    .write(self.dialect, &self.tables, &finish, started)
+                    .await;
+            }
+            return Err(error);
         }
         if plain_commit {
             *open = None;
@@ -372,6 +484,7 @@ impl Runner<'_> {
         duration: Option<Duration>,
         applied: usize,
         error: Option<&'e str>,
+        hashes: &str,
     ) -> LogEntry<'e> {
         let step = prepared.step;
         let base = LogEntry::for_revision(
@@ -389,6 +502,7 @@ impl Runner<'_> {
             statements_total: prepared.statements.len(),
             error,
             downgrade_sql: base.downgrade_sql.clone().filter(|_| error.is_none()),
+            statement_hashes: Some(hashes.to_owned()),
             ..base
         }
     }

@@ -10,6 +10,7 @@ mod common;
 mod create;
 mod db;
 mod errors;
+mod escapes;
 mod graph;
 mod init;
 mod json;

@@ -38,8 +38,42 @@ impl Dialect for Mysql {
         format!("'{}'", value.replace('\\', "\\\\").replace('\'', "''"))
     }
 
+    /// Text without a backslash reads the same with and without
+    /// `NO_BACKSLASH_ESCAPES` when quotes are doubled; text with one is
+    /// written as UTF-8 bytes in a hexadecimal literal, which no sql_mode
+    /// reads differently.
+    /// <https://dev.mysql.com/doc/refman/8.0/en/hexadecimal-literals.html>
+    fn script_literal(&self, value: &str) -> String {
+        if value.contains('\\') {
+            let hex: String = value.bytes().map(|b| format!("{b:02X}")).collect();
+            format!("CONVERT(X'{hex}' USING utf8mb4)")
+        } else {
+            format!("'{}'", value.replace('\'', "''"))
+        }
+    }
+
+    /// Says what the script assumes rather than setting it: the revisions'
+    /// own statements should run under the server's sql_mode, as live.
+    fn script_preamble(&self) -> Vec<String> {
+        vec![
+            "-- retort's own rows are quoted to read the same under any sql_mode; literals it renders \
+             in DDL (defaults, comments) double backslashes, which assumes NO_BACKSLASH_ESCAPES is off"
+                .to_owned(),
+        ]
+    }
+
     fn begin(&self) -> &'static str {
         "START TRANSACTION"
+    }
+
+    /// <https://dev.mysql.com/doc/refman/8.0/en/update.html>,
+    /// <https://mariadb.com/kb/en/update/>
+    fn updates_joined_tables(&self) -> bool {
+        true
+    }
+
+    fn log_text_type(&self) -> &'static str {
+        "LONGTEXT"
     }
 
     fn create_log_table(&self, table: &str) -> String {
@@ -48,7 +82,7 @@ impl Dialect for Mysql {
             table,
             "BIGINT AUTO_INCREMENT PRIMARY KEY",
             "DATETIME(6)",
-            "LONGTEXT",
+            self.log_text_type(),
             "BOOLEAN",
         )
     }

@@ -40,8 +40,41 @@ impl Dialect for Postgres {
         )
     }
 
-    fn timestamp_literal(&self, at: jiff::Timestamp) -> String {
-        self.quote_literal(&at.strftime("%Y-%m-%d %H:%M:%S%.6f+00").to_string())
+    fn timestamp_text(&self, at: jiff::Timestamp) -> String {
+        at.strftime("%Y-%m-%d %H:%M:%S%.6f+00").to_string()
+    }
+
+    fn placeholder(&self, n: usize) -> String {
+        format!("${n}")
+    }
+
+    fn timestamp_parameter(&self, placeholder: &str) -> String {
+        format!("CAST({placeholder} AS TIMESTAMPTZ)")
+    }
+
+    /// With `standard_conforming_strings = off` a backslash escapes in
+    /// `'…'`, so `\'` would end the literal early; in an escape string
+    /// `E'…'` it always escapes, whatever the setting.
+    /// <https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-STRINGS-ESCAPE>
+    fn script_literal(&self, value: &str) -> String {
+        if value.contains('\\') {
+            format!("E'{}'", value.replace('\\', "\\\\").replace('\'', "''"))
+        } else {
+            self.quote_literal(value)
+        }
+    }
+
+    /// The renderer writes `'…'` literals with only quotes doubled, which
+    /// is what PostgreSQL reads when this setting is on (the default since
+    /// 9.1); a server or database configured otherwise is overridden for the
+    /// script's session. Live runs set it when they connect.
+    /// <https://www.postgresql.org/docs/current/runtime-config-compatible.html#GUC-STANDARD-CONFORMING-STRINGS>
+    fn script_preamble(&self) -> Vec<String> {
+        vec!["SET standard_conforming_strings = on".to_owned()]
+    }
+
+    fn writes_in_with(&self) -> bool {
+        true
     }
 
     fn normalize(&self, schema: &mut Schema) {

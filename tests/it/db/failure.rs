@@ -107,7 +107,7 @@ fn long_statement(backend: Backend) -> &'static str {
 /// Waits until retort (run with `-v`, which prints each statement before
 /// running it) has started `marker`'s statement, and on PostgreSQL until
 /// the server shows it running.
-fn wait_until_busy(p: &DbProject, child: &mut Child, marker: &str) {
+pub(super) fn wait_until_busy(p: &DbProject, child: &mut Child, marker: &str) {
     let stderr = child.stderr.take().expect("piped stderr");
     let (tx, rx) = mpsc::channel();
     let marker = marker.to_owned();

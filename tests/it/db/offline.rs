@@ -65,7 +65,7 @@ fn sql_scripts_need_no_database() {
 }
 
 /// The database's own command-line client, if installed, fed `script`.
-fn run_client(db: &TestDb, script: &str) -> Option<()> {
+pub(super) fn run_client(db: &TestDb, script: &str) -> Option<()> {
     let mut command = match db.backend {
         Backend::Sqlite => {
             let mut c = Command::new("sqlite3");

@@ -1,0 +1,81 @@
+//! A revision that stopped part way in an earlier run, outside a
+//! transaction: what its log row says is known (it failed after some
+//! statements, or was interrupted with one running), and whether `--resume`
+//! may continue it (the statements that ran are still the file's).
+
+use crate::migrate::Error;
+use crate::migrate::connection::LogRow;
+use crate::migrate::prepare::Prepared;
+use crate::migrate::tables;
+use crate::revision::graph::RevisionGraph;
+
+/// What is known of a revision that stopped part way in an earlier run.
+pub fn partial_text(revision: &str, applied: usize, total: usize, error: Option<&str>) -> String {
+    match error {
+        Some(error) => format!(
+            "revision `{revision}` stopped after {applied} of {total} statements in an earlier run: {error}"
+        ),
+        None => format!(
+            "revision `{revision}` was interrupted in an earlier run: {}, and statement {} of {total} \
+             was running, so it may or may not have taken effect",
+            match applied {
+                0 => "none of its statements had finished".to_owned(),
+                1 => "statement 1 had finished".to_owned(),
+                n => format!("statements 1–{n} had finished"),
+            },
+            applied + 1
+        ),
+    }
+}
+
+/// The last attempt at `revision` when it stopped part way: it failed after
+/// some of its statements ran, or it was interrupted (its row, written
+/// before its first statement, never got an outcome), when not even that
+/// first statement is known not to have run.
+pub(super) fn partial(log: &[LogRow], revision: Option<&str>) -> Option<LogRow> {
+    let revision = revision?;
+    log.iter()
+        .rev()
+        .find(|row| row.revision == revision)
+        .filter(|row| !row.success && (row.statements_applied > 0 || row.error.is_none()))
+        .cloned()
+}
+
+/// Refuses `--resume` when a statement that already ran is no longer the
+/// one in the file: skipping by count would skip the wrong statement.
+pub(super) fn check_resume(
+    graph: &RevisionGraph,
+    row: &LogRow,
+    prepared: &Prepared,
+) -> Result<(), Error> {
+    let Some(stored) = &row.statement_hashes else {
+        // Logged by a retort that kept no hashes: the count is all there is.
+        return Ok(());
+    };
+    let applied = usize::try_from(row.statements_applied).unwrap_or(0);
+    let now = tables::statement_hashes(prepared.statements.iter().map(|s| s.sql.as_str()));
+    let now: Vec<&str> = now.split(',').collect();
+    let then: Vec<&str> = stored.split(',').collect();
+    for index in 0..applied {
+        if then.get(index) != now.get(index) {
+            let revision = graph.revision(prepared.step.node);
+            let statement = prepared.statements.get(index);
+            return Err(Error::ResumeChanged {
+                revision: revision.id.0.clone(),
+                path: revision.path.clone(),
+                statement: index + 1,
+                line: statement.map_or(0, |s| s.line),
+                first_line: statement
+                    .map(|s| {
+                        let text = s.sql.split_whitespace().collect::<Vec<_>>().join(" ");
+                        match text.char_indices().nth(100) {
+                            Some((cut, _)) => format!("{}…", &text[..cut]),
+                            None => text,
+                        }
+                    })
+                    .unwrap_or_else(|| "(the file has fewer statements now)".to_owned()),
+            });
+        }
+    }
+    Ok(())
+}
