@@ -24,6 +24,8 @@ pub enum Point {
     BranchHead(String),
     /// `NAME@base`: before the revision NAME.
     BranchBase(String),
+    /// `LABEL@REV`: the revision REV, which must be on LABEL's branch.
+    InBranch { label: String, name: String },
 }
 
 /// What a user asked for.
@@ -86,6 +88,10 @@ pub enum Error {
         steps: i64,
         available: i64,
     },
+    #[error("revision `{revision}` is not on branch `{label}`")]
+    NotInBranch { revision: String, label: String },
+    #[error("{message}")]
+    Refused { message: String },
     #[error("`{input}` is counted from the database's current revision; it needs a database")]
     NeedsDatabase { input: String },
 }
@@ -139,9 +145,13 @@ impl FromStr for Target {
             let point = match point_text {
                 "head" => Point::BranchHead(name.to_owned()),
                 "base" => Point::BranchBase(name.to_owned()),
+                revision if check_name(revision, input).is_ok() => Point::InBranch {
+                    label: name.to_owned(),
+                    name: revision.to_owned(),
+                },
                 _ => {
                     return Err(syntax(
-                        "after `@` write `head`, `base`, or a count like `-1`",
+                        "after `@` write `head`, `base`, a revision, or a count like `-1`",
                     ));
                 }
             };
@@ -209,6 +219,7 @@ impl fmt::Display for Point {
             Point::Name(name) => f.write_str(name),
             Point::BranchHead(name) => write!(f, "{name}@head"),
             Point::BranchBase(name) => write!(f, "{name}@base"),
+            Point::InBranch { label, name } => write!(f, "{label}@{name}"),
         }
     }
 }
@@ -313,6 +324,33 @@ impl RevisionGraph {
         }
     }
 
+    /// `LABEL@REV`: REV (an id, prefix or label), which must share a line of
+    /// descent with LABEL's revision, as Alembic checks; a prefix only
+    /// counts revisions on that line.
+    pub fn resolve_in_branch(&self, label: &str, name: &str) -> Result<Node, Error> {
+        use crate::revision::lineage::Dependencies;
+        let branch = self.resolve_name(label)?;
+        let node = match self.node(name).or_else(|| self.labelled(name)) {
+            Some(node) => node,
+            None => {
+                let on_line =
+                    self.in_lineage(&self.with_prefix(name), branch, Dependencies::Ignored);
+                match on_line.as_slice() {
+                    [node] => *node,
+                    _ => self.resolve_name(name)?,
+                }
+            }
+        };
+        if self.shares_lineage(node, branch, Dependencies::Ignored) {
+            Ok(node)
+        } else {
+            Err(Error::NotInBranch {
+                revision: self.revision(node).id.0.clone(),
+                label: label.to_owned(),
+            })
+        }
+    }
+
     /// Where a fixed point lands.
     pub fn resolve_point(&self, point: &Point) -> Result<Resolved, Error> {
         Ok(match point {
@@ -332,6 +370,9 @@ impl RevisionGraph {
                 Resolved::At(vec![self.branch_head(self.resolve_name(name)?)?])
             }
             Point::BranchBase(name) => Resolved::Before(self.resolve_name(name)?),
+            Point::InBranch { label, name } => {
+                Resolved::At(vec![self.resolve_in_branch(label, name)?])
+            }
         })
     }
 
@@ -522,7 +563,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_syntax() {
-        for bad in ["", "heads-1", "a@b", "+0", "a b", "x@", "@head", "a:b", "é"] {
+        for bad in [
+            "", "heads-1", "a@b c", "+0", "a b", "x@", "@head", "a:b", "é",
+        ] {
             assert!(bad.parse::<Target>().is_err(), "{bad:?} parsed");
         }
     }
