@@ -237,3 +237,6 @@ pub fn fixed_nodes(graph: &RevisionGraph, target: &Target) -> Result<Vec<Node>, 
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod alembic_cases;
