@@ -18,6 +18,7 @@ mod models;
 mod offline;
 mod scale;
 mod sqlalchemy;
+mod takeover;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
