@@ -139,7 +139,7 @@ fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
 }
 
 /// The python that has Alembic, or `None` (with a notice) to skip.
-fn alembic_python() -> Option<String> {
+pub fn alembic_python() -> Option<String> {
     match std::env::var("RETORT_TEST_ALEMBIC_PYTHON") {
         Ok(python) if !python.is_empty() => Some(python),
         _ if std::env::var_os("CI").is_some() => {

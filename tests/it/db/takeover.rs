@@ -64,3 +64,132 @@ fn dependency_head_row(backend: Backend) {
     assert_eq!(p.app_tables(), ["t_aaaa1"]);
 }
 per_backend!(dependency_head_row);
+
+/// Runs `tests/alembic/takeover.py ARGS` with the python that has Alembic
+/// and the database drivers; returns its JSON answer.
+fn alembic(python: &str, args: &[&str]) -> serde_json::Value {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/alembic/takeover.py");
+    let output = std::process::Command::new(python)
+        .arg(&script)
+        .args(args)
+        .env("PYTHONHASHSEED", "0")
+        .env("PYTHONWARNINGS", "ignore")
+        .output()
+        .expect("takeover.py runs");
+    assert!(
+        output.status.success(),
+        "takeover.py {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("takeover.py prints JSON")
+}
+
+fn sorted(value: &serde_json::Value) -> Vec<String> {
+    let mut items: Vec<String> = value
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|v| v.as_str().expect("a string").to_owned())
+        .collect();
+    items.sort();
+    items
+}
+
+/// Generated graphs, handed back and forth: Alembic upgrades part way and
+/// retort finishes; retort upgrades part way and Alembic finishes. After
+/// each hand-over both read the same rows, and the other finds nothing left
+/// to do.
+fn alembic_and_retort_take_turns(backend: Backend) {
+    let Some(python) = crate::alembic::alembic_python() else {
+        return;
+    };
+    for seed in 0..3u64 {
+        let Some(db) = super::TestDb::new(backend) else {
+            return;
+        };
+        let out = tempfile::tempdir().expect("a temp directory");
+        let root = out.path().to_str().expect("a UTF-8 path");
+        let graph = alembic(&python, &["write", root, &seed.to_string()]);
+        let ids = sorted(&graph["ids"]);
+        let heads = sorted(&graph["heads"]);
+        let project = out.path().join("retort");
+        let retort_run = |args: &[&str]| {
+            let mut command = retort();
+            command
+                .current_dir(&project)
+                .env("DATABASE_URL", &db.url)
+                .timeout(Duration::from_secs(60))
+                .args(args);
+            Run::of(command).success()
+        };
+        let retort_rows = || {
+            let json = retort_run(&["--format", "json", "current"]).json();
+            let mut rows: Vec<String> = json["revisions"]
+                .as_array()
+                .expect("revisions")
+                .iter()
+                .map(|r| r["revision"].as_str().expect("an id").to_owned())
+                .collect();
+            rows.sort();
+            rows
+        };
+        let middle = &ids[ids.len() / 2];
+
+        // Alembic part way, retort the rest.
+        let after = alembic(&python, &["run", root, &db.url, "upgrade", middle]);
+        assert_eq!(
+            retort_rows(),
+            sorted(&after["rows"]),
+            "seed {seed}: retort reads Alembic's rows"
+        );
+        retort_run(&["upgrade", "heads"]);
+        let ours = retort_rows();
+        let theirs = alembic(&python, &["current", root, &db.url]);
+        assert_eq!(
+            ours,
+            sorted(&theirs["rows"]),
+            "seed {seed}: Alembic reads retort's rows"
+        );
+        let again = alembic(&python, &["run", root, &db.url, "upgrade", "heads"]);
+        assert_eq!(
+            sorted(&again["rows"]),
+            ours,
+            "seed {seed}: Alembic finds nothing left"
+        );
+        // Every head is applied: each is a row or below one.
+        let revisions = retort::RevisionGraph::load(&project.join("migrations/versions"))
+            .expect("the generated project loads");
+        let state = retort::Applied::from_versions(&revisions, &ours).expect("known rows");
+        for head in &heads {
+            let node = revisions.node(head).expect("a known head");
+            assert!(
+                state.contains(node),
+                "seed {seed}: head {head} not applied by retort"
+            );
+        }
+
+        // And the other way round, from base.
+        let base = alembic(&python, &["run", root, &db.url, "downgrade", "base"]);
+        assert!(sorted(&base["rows"]).is_empty(), "seed {seed}: {base}");
+        retort_run(&["upgrade", middle]);
+        let ours = retort_rows();
+        let theirs = alembic(&python, &["current", root, &db.url]);
+        assert_eq!(
+            ours,
+            sorted(&theirs["rows"]),
+            "seed {seed}: Alembic reads retort's rows"
+        );
+        let finished = alembic(&python, &["run", root, &db.url, "upgrade", "heads"]);
+        assert_eq!(retort_rows(), sorted(&finished["rows"]), "seed {seed}");
+        let plan = retort_run(&["--format", "json", "upgrade", "heads"]).json();
+        assert_eq!(
+            plan["steps"],
+            serde_json::json!([]),
+            "seed {seed}: retort finds nothing left"
+        );
+        retort_run(&["downgrade", "base"]);
+        let theirs = alembic(&python, &["current", root, &db.url]);
+        assert!(sorted(&theirs["rows"]).is_empty(), "seed {seed}: {theirs}");
+    }
+}
+per_backend!(alembic_and_retort_take_turns);
