@@ -369,6 +369,23 @@ fn planner_answers_as_alembic_does() {
             "branch points of {}",
             dir.display()
         );
+        if index % BINARY_EVERY == 0 {
+            // `heads` and `branches` from the binary too.
+            let db = TestDb::new(Backend::Sqlite).expect("SQLite needs no server");
+            for (command, expected) in [("heads", &heads), ("branches", &branches)] {
+                let json = run_binary(dir, &db, &["--format", "json", command])
+                    .success()
+                    .json();
+                let mut ids: Vec<String> = json["revisions"]
+                    .as_array()
+                    .expect("revisions")
+                    .iter()
+                    .map(|r| r["revision"].as_str().expect("an id").to_owned())
+                    .collect();
+                ids.sort();
+                assert_eq!(&ids, expected, "`retort {command}` in {}", dir.display());
+            }
+        }
         for q in doc["questions"].as_array().expect("questions") {
             asked += 1;
             let question = Question {
