@@ -6,6 +6,7 @@ mod destination;
 pub mod file;
 pub mod graph;
 mod heads;
+pub mod history;
 pub mod lineage;
 pub mod location;
 pub mod plan;

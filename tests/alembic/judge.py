@@ -200,6 +200,12 @@ class Judge:
         self.steps = []
         answer = {"op": op, "rows": list(rows), "target": target}
         try:
+            if op == "history":
+                # What `alembic history -r START:END` lists.
+                start, _, end = target.partition(":")
+                revs = self.script.walk_revisions(base=start or "base", head=end or "heads")
+                answer.update(ok=True, steps=[], after=sorted(r.revision for r in revs))
+                return answer
             if op == "upgrade":
                 command.upgrade(self.config, target)
             elif op == "downgrade":
@@ -262,10 +268,17 @@ def main():
                     if after not in seen:
                         seen.add(after)
                         states.append(after)
+        ids = [r["id"] for r in revs]
+        labels = [l for r in revs for l in r["labels"]]
         while len(questions) < per_graph:
             rows = rng.choice(states)
-            op = rng.choice(["upgrade", "downgrade", "stamp"])
-            questions.append(judge.ask(op, list(rows), rng.choice(pool)))
+            op = rng.choice(["upgrade", "downgrade", "stamp", "upgrade", "downgrade", "stamp", "history"])
+            if op == "history":
+                start = rng.choice(ids + labels + ["", "base"])
+                end = rng.choice(ids + labels + ["", "heads", "head"])
+                questions.append(judge.ask(op, [], "%s:%s" % (start, end)))
+            else:
+                questions.append(judge.ask(op, list(rows), rng.choice(pool)))
         doc = {
             "graph": g,
             "dir": os.path.join(root, "retort"),

@@ -5,6 +5,8 @@
 //! reach. retort's planner answers the same questions here, and a slice of
 //! them runs through the real binary on SQLite.
 //!
+//! `history -r START:END` is asked too, and compared as the set listed.
+//!
 //! Compared: accepted or refused; the set of revisions run (the order need
 //! only respect each revision's parents and dependencies, as any order
 //! Alembic could produce does); the version-table rows after; `heads` and
@@ -23,7 +25,9 @@ use std::path::Path;
 use std::process::Command;
 
 use retort::RevisionGraph;
+use retort::revision::history::history;
 use retort::revision::plan::{self, Applied, Direction, Purge};
+use retort::revision::target::Range;
 use retort::revision::{Plan, Target};
 use serde_json::Value;
 
@@ -195,6 +199,23 @@ fn retort_answer(graph: &RevisionGraph, question: &Question) -> Answer {
         Ok(state) => state,
         Err(e) => return refused(&e),
     };
+    if question.op == "history" {
+        let range: Range = match question.target.parse() {
+            Ok(range) => range,
+            Err(e) => return refused(&e),
+        };
+        return match history(graph, &range) {
+            Ok(nodes) => {
+                let mut rows = graph.names(&nodes);
+                rows.sort();
+                Answer::Done {
+                    steps: Vec::new(),
+                    rows,
+                }
+            }
+            Err(e) => refused(&e),
+        };
+    }
     let target: Target = match question.target.parse() {
         Ok(target) => target,
         Err(e) => return refused(&e),
@@ -483,6 +504,30 @@ fn check_binary(graph: &RevisionGraph, dir: &Path, question: &Question, alembic:
         return;
     };
     let db = TestDb::new(Backend::Sqlite).expect("SQLite needs no server");
+    if question.op == "history" {
+        let json = run_binary(
+            dir,
+            &db,
+            &["--format", "json", "history", "-r", question.target],
+        )
+        .success()
+        .json();
+        let mut ids: Vec<String> = json["revisions"]
+            .as_array()
+            .expect("revisions")
+            .iter()
+            .map(|r| r["revision"].as_str().expect("an id").to_owned())
+            .collect();
+        ids.sort();
+        assert_eq!(
+            &ids,
+            rows,
+            "history -r {} in {}",
+            question.target,
+            dir.display()
+        );
+        return;
+    }
     run_binary(dir, &db, &["stamp", "base"]).success();
     for row in &question.rows {
         db.execute(&format!(
