@@ -8,6 +8,7 @@
 //! docs/revisions.md, "How the planner reads the graph".
 
 use crate::revision::graph::{Node, RevisionGraph};
+use crate::revision::target::Error;
 
 /// For every node: its parents, then those of its dependencies that no
 /// revision it revises (directly or not) already depends on. These are the
@@ -75,6 +76,32 @@ impl RevisionGraph {
             Dependencies::Ignored => (self.versioned_ancestors(&[node]), self.branch(node)),
         };
         up[other] || down[other]
+    }
+
+    /// `LABEL@REV`: REV (an id, prefix or label), which must share a line of
+    /// descent with LABEL's revision, as Alembic checks; a prefix only
+    /// counts revisions on that line.
+    pub fn resolve_in_branch(&self, label: &str, name: &str) -> Result<Node, Error> {
+        let branch = self.resolve_name(label)?;
+        let node = match self.node(name).or_else(|| self.labelled(name)) {
+            Some(node) => node,
+            None => {
+                let on_line =
+                    self.in_lineage(&self.with_prefix(name), branch, Dependencies::Ignored);
+                match on_line.as_slice() {
+                    [node] => *node,
+                    _ => self.resolve_name(name)?,
+                }
+            }
+        };
+        if self.shares_lineage(node, branch, Dependencies::Ignored) {
+            Ok(node)
+        } else {
+            Err(Error::NotInBranch {
+                revision: self.revision(node).id.0.clone(),
+                label: label.to_owned(),
+            })
+        }
     }
 
     /// The nodes of `nodes` that share a line of descent with `with`.

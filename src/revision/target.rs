@@ -324,33 +324,6 @@ impl RevisionGraph {
         }
     }
 
-    /// `LABEL@REV`: REV (an id, prefix or label), which must share a line of
-    /// descent with LABEL's revision, as Alembic checks; a prefix only
-    /// counts revisions on that line.
-    pub fn resolve_in_branch(&self, label: &str, name: &str) -> Result<Node, Error> {
-        use crate::revision::lineage::Dependencies;
-        let branch = self.resolve_name(label)?;
-        let node = match self.node(name).or_else(|| self.labelled(name)) {
-            Some(node) => node,
-            None => {
-                let on_line =
-                    self.in_lineage(&self.with_prefix(name), branch, Dependencies::Ignored);
-                match on_line.as_slice() {
-                    [node] => *node,
-                    _ => self.resolve_name(name)?,
-                }
-            }
-        };
-        if self.shares_lineage(node, branch, Dependencies::Ignored) {
-            Ok(node)
-        } else {
-            Err(Error::NotInBranch {
-                revision: self.revision(node).id.0.clone(),
-                label: label.to_owned(),
-            })
-        }
-    }
-
     /// Where a fixed point lands.
     pub fn resolve_point(&self, point: &Point) -> Result<Resolved, Error> {
         Ok(match point {

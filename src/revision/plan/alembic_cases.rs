@@ -315,3 +315,31 @@ fn a_merge_with_a_dependant_on_another_branch() {
     let error = downgrade(&g, &start, &"mmmm-1".parse().unwrap()).unwrap_err();
     assert!(error.to_string().contains("`bbbb`, `cccc`"), "{error}");
 }
+
+#[test]
+fn history_ranges_follow_revises_from_the_start() {
+    use crate::revision::history::history;
+    let g = graph(&[
+        rev("aaaa", &[], &[], &[]),
+        rev("bbbb", &["aaaa"], &[], &[]),
+        rev("cccc", &["aaaa"], &[], &[]),
+        rev("mmmm", &["bbbb", "cccc"], &[], &[]),
+        rev("zzz0", &[], &[], &["z"]),
+        rev("zzz1", &["zzz0"], &["cccc"], &[]),
+    ]);
+    let listed = |range: &str| {
+        let mut ids = g.names(&history(&g, &range.parse().unwrap()).unwrap());
+        ids.sort();
+        ids
+    };
+    // z1 depends on c but does not descend from it along `Revises:`.
+    assert_eq!(listed("cccc:"), ["cccc", "mmmm"]);
+    assert_eq!(listed(":zzz1"), ["aaaa", "cccc", "zzz0", "zzz1"]);
+    assert_eq!(listed("aaaa:mmmm"), ["aaaa", "bbbb", "cccc", "mmmm"]);
+    assert_eq!(listed("zzz0:heads"), ["zzz0", "zzz1"]);
+    let error = history(&g, &"bbbb:zzz1".parse().unwrap()).unwrap_err();
+    assert!(
+        error.to_string().contains("`bbbb` is not below `zzz1`"),
+        "{error}"
+    );
+}
