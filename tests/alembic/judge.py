@@ -112,8 +112,11 @@ def generate(rng, size):
             anc |= ancestors[p]
         depends = []
         if revs and rng.random() < 0.3:
-            # Depend on a revision that is not an ancestor: usually another branch.
-            options = [r["id"] for r in revs if r["id"] not in anc]
+            # Depend on a revision that is not an ancestor: usually another
+            # branch; now and then on one that is (a dependency within the
+            # branch, which Alembic normalizes away).
+            within = rng.random() < 0.15
+            options = [r["id"] for r in revs if (r["id"] in anc) == within and r["id"] not in parents]
             if options:
                 depends = rng.sample(options, min(len(options), rng.choice([1, 1, 2])))
                 if rng.random() < 0.15:
