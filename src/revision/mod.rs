@@ -9,6 +9,7 @@ mod heads;
 pub mod history;
 pub mod lineage;
 pub mod location;
+mod order;
 pub mod plan;
 pub mod stamp;
 pub mod target;

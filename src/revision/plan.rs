@@ -5,7 +5,7 @@
 //! heads") and the set of applied revisions they imply: each row with
 //! everything it revises or depends on. Plans answer as Alembic 1.20 does on
 //! the same graph and rows (`RevisionMap._collect_upgrade_revisions` and
-//! `_collect_downgrade_revisions`): upgrading adds what the target needs,
+//! `_collect_downgrade_revisions`), in Alembic's order (`order`): upgrading adds what the target needs,
 //! parents and dependencies first; downgrading removes what stands on the
 //! revisions above the target, dependents first. `tests/it/alembic.rs`
 //! checks this against real Alembic; docs/revisions.md lists where retort
@@ -14,6 +14,7 @@
 use crate::revision::destination::{self, Spot};
 use crate::revision::graph::{Node, RevisionGraph};
 use crate::revision::heads;
+use crate::revision::order;
 use crate::revision::target::{Error, Target};
 
 pub use crate::revision::stamp::stamp;
@@ -172,7 +173,13 @@ pub fn upgrade(graph: &RevisionGraph, applied: &Applied, target: &Target) -> Res
     // Alembic refuses to upgrade when one row stands on another ("overlaps
     // with other requested revisions"), although its own downgrades can
     // leave such rows; retort upgrades from them (docs/revisions.md).
-    Ok(steps(missing(graph, applied, &targets), Direction::Up))
+    let needed = graph.ancestors(&targets);
+    let todo: Vec<bool> = (0..graph.len())
+        .map(|n| needed[n] && !applied.contains(n))
+        .collect();
+    let mut order = order::top_down(graph, &todo, &targets);
+    order.reverse();
+    Ok(steps(order, Direction::Up))
 }
 
 /// The steps that bring `applied` down to `target`: every applied revision
@@ -196,11 +203,10 @@ pub fn downgrade(graph: &RevisionGraph, applied: &Applied, target: &Target) -> R
         }
     }
     let above = graph.descendants(&roots);
-    let mut nodes: Vec<Node> = applied
-        .nodes(graph)
-        .into_iter()
-        .filter(|&n| above[n])
+    let todo: Vec<bool> = (0..graph.len())
+        .map(|n| above[n] && applied.contains(n))
         .collect();
+    let nodes = order::top_down(graph, &todo, &applied.rows);
     if let Spot::At(node) = spot
         && nodes.is_empty()
         && !applied.rows.contains(&node)
@@ -213,7 +219,6 @@ pub fn downgrade(graph: &RevisionGraph, applied: &Applied, target: &Target) -> R
             ),
         });
     }
-    nodes.reverse();
     Ok(steps(nodes, Direction::Down))
 }
 

@@ -27,7 +27,7 @@ use std::process::Command;
 use retort::RevisionGraph;
 use retort::revision::history::history;
 use retort::revision::plan::{self, Applied, Direction, Purge};
-use retort::revision::target::Range;
+use retort::revision::target::{Point, Range};
 use retort::revision::{Plan, Target};
 use serde_json::Value;
 
@@ -90,19 +90,22 @@ const ALLOWED: &[Allowed] = &[
     },
     Allowed {
         // `downgrade LABEL@head`: Alembic ignores the label and resolves
-        // `head`, so with several heads it refuses; retort downgrades to
-        // the head of that branch.
+        // `head`, so with several heads it refuses, and a label that names
+        // nothing or is an ambiguous prefix passes; retort downgrades to the
+        // head of that branch, so the label must resolve.
         name: "downgrade-to-branch-head",
         covers: |_, q, alembic, retort| {
             q.op == "downgrade"
-                && matches!(
-                    q.target.parse(),
-                    Ok(Target::Point(retort::revision::target::Point::BranchHead(
-                        _
-                    )))
-                )
-                && matches!(alembic, Answer::Refused(m) if m.contains("Multiple head revisions"))
-                && matches!(retort, Answer::Done { .. })
+                && matches!(q.target.parse(), Ok(Target::Point(Point::BranchHead(_))))
+                && match (alembic, retort) {
+                    (Answer::Refused(m), Answer::Done { .. }) => {
+                        m.contains("Multiple head revisions")
+                    }
+                    (Answer::Done { .. }, Answer::Refused(m)) => {
+                        m.contains("ambiguous") || m.contains("no revision matches")
+                    }
+                    _ => false,
+                }
         },
     },
     Allowed {
