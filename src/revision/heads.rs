@@ -37,8 +37,10 @@ pub(crate) fn after_upgrade(graph: &RevisionGraph, rows: &mut Vec<Node>, node: N
 pub(crate) fn after_downgrade(graph: &RevisionGraph, rows: &mut Vec<Node>, node: Node) {
     let down = graph.normalized_down(node);
     rows.retain(|&r| r != node);
-    let held = graph.ancestors(rows);
-    let to: Vec<Node> = if rows.is_empty() {
+    let to: Vec<Node> = if rows.is_empty() && down.len() < 2 {
+        // The common case, a line walked down alone: no ancestry to consult.
+        down.to_vec()
+    } else if rows.is_empty() {
         // Down revisions that another down revision stands on stay implied.
         let mut implied = vec![false; graph.len()];
         for &d in down {
@@ -49,6 +51,7 @@ pub(crate) fn after_downgrade(graph: &RevisionGraph, rows: &mut Vec<Node>, node:
         }
         down.iter().copied().filter(|&d| !implied[d]).collect()
     } else {
+        let held = graph.ancestors(rows);
         down.iter().copied().filter(|&d| !held[d]).collect()
     };
     rows.extend(to);

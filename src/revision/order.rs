@@ -51,7 +51,16 @@ pub(crate) fn top_down(graph: &RevisionGraph, nodes: &[bool], heads: &[Node]) ->
             }
             Some((&first, rest)) => {
                 current[at] = first;
-                below[at] = graph.ancestors(&[first]);
+                if graph.parents(candidate).len() == 1
+                    && graph.normalized_down(candidate).len() == 1
+                {
+                    // Straight down a line: what the parent needs is what the
+                    // candidate needed, less the candidate. Recomputing would
+                    // make a long linear history quadratic.
+                    below[at][candidate] = false;
+                } else {
+                    below[at] = graph.ancestors(&[first]);
+                }
                 for &more in rest {
                     current.push(more);
                     below.push(graph.ancestors(&[more]));
