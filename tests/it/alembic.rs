@@ -368,6 +368,7 @@ fn planner_answers_as_alembic_does() {
 
     let mut asked = 0;
     let mut through_binary = 0;
+    let mut scripts = 0;
     let mut allowed: BTreeMap<&str, usize> = BTreeMap::new();
     let mut unexplained = Vec::new();
     for (index, doc) in documents.iter().enumerate() {
@@ -421,7 +422,7 @@ fn planner_answers_as_alembic_does() {
             let ours = retort_answer(&graph, &question);
             if same(&theirs, &ours) {
                 if binary_left > 0 && matches!(theirs, Answer::Done { .. }) {
-                    check_binary(&graph, dir, &question, &theirs);
+                    scripts += check_binary(&graph, dir, &question, &theirs);
                     binary_left -= 1;
                     through_binary += 1;
                 }
@@ -479,7 +480,9 @@ fn planner_answers_as_alembic_does() {
                 .join("\n")
         );
     }
-    eprintln!("judge: {through_binary} answers also checked through the binary on SQLite");
+    eprintln!(
+        "judge: {through_binary} answers also checked through the binary on SQLite, {scripts} of them as --sql scripts too"
+    );
 }
 
 /// Every this-many graphs, questions also run through the real binary.
@@ -501,11 +504,14 @@ fn run_binary(dir: &Path, db: &TestDb, args: &[&str]) -> Run {
 /// Runs an answered question through the binary on a fresh SQLite database
 /// whose version table holds the question's rows; the rows after must be
 /// Alembic's. From an empty database, `upgrade --sql` must run the same
-/// revisions, each after what it needs.
-fn check_binary(graph: &RevisionGraph, dir: &Path, question: &Question, alembic: &Answer) {
+/// revisions, each after what it needs; from one row, `downgrade ROW:TARGET
+/// --sql` must revert the same revisions, each before what it stands under.
+/// Returns how many `--sql` scripts it compared.
+fn check_binary(graph: &RevisionGraph, dir: &Path, question: &Question, alembic: &Answer) -> usize {
     let Answer::Done { steps, rows } = alembic else {
-        return;
+        return 0;
     };
+    let mut scripts = 0;
     let db = TestDb::new(Backend::Sqlite).expect("SQLite needs no server");
     if question.op == "history" {
         let json = run_binary(
@@ -529,7 +535,7 @@ fn check_binary(graph: &RevisionGraph, dir: &Path, question: &Question, alembic:
             question.target,
             dir.display()
         );
-        return;
+        return 0;
     }
     run_binary(dir, &db, &["stamp", "base"]).success();
     for row in &question.rows {
@@ -551,6 +557,39 @@ fn check_binary(graph: &RevisionGraph, dir: &Path, question: &Question, alembic:
         "{question:?} in {}: the rows after",
         dir.display()
     );
+    if question.op == "downgrade" && question.rows.len() == 1 {
+        // Offline, from that one row: `downgrade ROW:TARGET --sql`.
+        let range = format!("{}:{}", question.rows[0], question.target);
+        let script = run_binary(dir, &db, &["downgrade", "--sql", &range]).success();
+        let order: Vec<&str> = script
+            .stdout
+            .lines()
+            .filter_map(|l| l.strip_prefix("-- Running downgrade "))
+            .filter_map(|l| l.split(':').next())
+            .collect();
+        let mut reverted: Vec<&str> = Vec::new();
+        for id in &order {
+            let node = graph.node(id).expect("a known revision");
+            for &needs in graph.children(node).iter().chain(graph.dependents(node)) {
+                let needs = graph.revision(needs).id.0.as_str();
+                assert!(
+                    reverted.contains(&needs) || !steps.iter().any(|(s, _)| s == needs),
+                    "{question:?} in {}: --sql reverts {id} before {needs}",
+                    dir.display()
+                );
+            }
+            reverted.push(id);
+        }
+        let mut theirs: Vec<&str> = steps.iter().map(|(id, _)| id.as_str()).collect();
+        theirs.sort_unstable();
+        reverted.sort_unstable();
+        assert_eq!(
+            reverted,
+            theirs,
+            "{question:?} in {}: downgrade --sql",
+            dir.display()
+        );
+    }
     if question.op == "upgrade" && question.rows.is_empty() {
         let script = run_binary(dir, &db, &["upgrade", "--sql", question.target]).success();
         let order: Vec<&str> = script
@@ -576,5 +615,7 @@ fn check_binary(graph: &RevisionGraph, dir: &Path, question: &Question, alembic:
         theirs.sort_unstable();
         done.sort_unstable();
         assert_eq!(done, theirs, "{question:?} in {}: --sql", dir.display());
+        scripts += 1;
     }
+    scripts
 }
