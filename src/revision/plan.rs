@@ -143,19 +143,21 @@ impl Applied {
     }
 }
 
-/// Revisions the heads need that are not applied, in apply order.
+/// Revisions the heads need that are not applied, in the order `upgrade
+/// heads` would apply them.
 pub fn pending(graph: &RevisionGraph, applied: &Applied) -> Vec<Node> {
-    missing(graph, applied, graph.heads())
+    missing(graph, applied, &graph.real_heads())
 }
 
+/// What `targets` need that is not applied, in Alembic's apply order.
 fn missing(graph: &RevisionGraph, applied: &Applied, targets: &[Node]) -> Vec<Node> {
     let needed = graph.ancestors(targets);
-    graph
-        .order()
-        .iter()
-        .copied()
-        .filter(|&n| needed[n] && !applied.contains(n))
-        .collect()
+    let todo: Vec<bool> = (0..graph.len())
+        .map(|n| needed[n] && !applied.contains(n))
+        .collect();
+    let mut order = order::top_down(graph, &todo, targets);
+    order.reverse();
+    order
 }
 
 fn steps(nodes: impl IntoIterator<Item = Node>, direction: Direction) -> Plan {
@@ -173,13 +175,7 @@ pub fn upgrade(graph: &RevisionGraph, applied: &Applied, target: &Target) -> Res
     // Alembic refuses to upgrade when one row stands on another ("overlaps
     // with other requested revisions"), although its own downgrades can
     // leave such rows; retort upgrades from them (docs/revisions.md).
-    let needed = graph.ancestors(&targets);
-    let todo: Vec<bool> = (0..graph.len())
-        .map(|n| needed[n] && !applied.contains(n))
-        .collect();
-    let mut order = order::top_down(graph, &todo, &targets);
-    order.reverse();
-    Ok(steps(order, Direction::Up))
+    Ok(steps(missing(graph, applied, &targets), Direction::Up))
 }
 
 /// The steps that bring `applied` down to `target`: every applied revision
