@@ -194,7 +194,8 @@ pub fn downgrade(graph: &RevisionGraph, applied: &Applied, target: &Target) -> R
         roots.retain(|&r| line[r]);
         if roots.is_empty() {
             return Err(destination::refused(format!(
-                "`{target}` is not a valid downgrade target from the current revisions"
+                "`{target}` is not a valid downgrade target from the current revisions ({}): nothing on that branch stands above it",
+                graph.names(&applied.rows).join(", ")
             )));
         }
     }
