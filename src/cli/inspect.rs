@@ -102,31 +102,7 @@ pub fn history(context: &Context, range: Option<&str>, draw: bool) -> Result<u8,
     Ok(0)
 }
 
-/// The revisions of a range, newest first: descendants of START that are
-/// ancestors of END.
+/// The revisions of a range, newest first, as Alembic selects them.
 fn select(graph: &RevisionGraph, range: &Range) -> Result<Vec<Node>, CliError> {
-    let everything = vec![true; graph.len()];
-    let above = match &range.start {
-        None => everything.clone(),
-        Some(start) => match graph.resolve_fixed(start)? {
-            Resolved::Base => everything.clone(),
-            Resolved::Before(node) => graph.descendants(&[node]),
-            Resolved::At(nodes) => graph.descendants(&nodes),
-        },
-    };
-    let below = match &range.end {
-        None => everything,
-        Some(end) => match graph.resolve_fixed(end)? {
-            Resolved::Base => vec![false; graph.len()],
-            Resolved::Before(node) => graph.ancestors(graph.parents(node)),
-            Resolved::At(nodes) => graph.ancestors(&nodes),
-        },
-    };
-    Ok(graph
-        .order()
-        .iter()
-        .rev()
-        .copied()
-        .filter(|&n| above[n] && below[n])
-        .collect())
+    Ok(retort::revision::history::history(graph, range)?)
 }

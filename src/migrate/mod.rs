@@ -110,10 +110,16 @@ pub enum Error {
         /// The statement as it reads now, on one line, shortened.
         first_line: String,
     },
-    /// Another run moved the version table after the plan was made.
-    #[error("the version table changed while planning")]
+    /// Another run moved the version table after the plan was made (and
+    /// kept moving it, when it reaches the caller).
+    #[error(
+        "the version table changed under this run {MAX_REPLANS} times while planning; try again when other runs are done"
+    )]
     Replan,
 }
+
+/// How many times a run plans again because the version table moved.
+const MAX_REPLANS: usize = 20;
 
 impl Error {
     /// True when the operation ran and failed (exit 1) rather than being
@@ -317,6 +323,7 @@ async fn locked(
         upgrade_log_table(connection, dialect, &tables).await?;
     }
     let mut reports = Vec::new();
+    let mut replans = 0;
     loop {
         let mut rows = current(connection, &settings.version_table).await?;
         if let Operation::Stamp(_, Purge::Yes) = operation {
@@ -396,8 +403,12 @@ async fn locked(
                 reports.extend(done);
                 return Ok(reports);
             }
-            // Another SQLite writer got there first: plan again from what it left.
-            Err(Error::Replan) => continue,
+            // Another SQLite writer got there first: plan again from what it
+            // left. Bounded, so rows that never match a plan cannot spin.
+            Err(Error::Replan) if replans < MAX_REPLANS => {
+                replans += 1;
+                continue;
+            }
             Err(error) => return Err(error),
         }
     }

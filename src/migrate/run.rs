@@ -287,7 +287,7 @@ impl Runner<'_> {
         let in_transaction = wants_transaction || dry_skip;
         let before = self.ids(&state.tips(self.graph));
         let mut after_state = state.clone();
-        after_state.apply(step);
+        after_state.apply(self.graph, step);
         let after = self.ids(&after_state.tips(self.graph));
 
         // A section that must run outside a transaction ends an open batch first.

@@ -63,6 +63,8 @@ pub struct RevisionGraph {
     dependencies: Vec<Vec<Node>>,
     children: Vec<Vec<Node>>,
     dependents: Vec<Vec<Node>>,
+    /// Parents plus the dependencies no ancestor has (see `lineage`).
+    normalized_down: Vec<Vec<Node>>,
     /// Topological order: every node after its parents and dependencies.
     order: Vec<Node>,
     position: Vec<usize>,
@@ -226,7 +228,9 @@ impl RevisionGraph {
             .copied()
             .filter(|&node| parents[node].is_empty())
             .collect();
+        let normalized_down = crate::revision::lineage::normalized_down(&parents, &dependencies);
         Ok(RevisionGraph {
+            normalized_down,
             revisions,
             by_id,
             sorted_ids,
@@ -298,6 +302,12 @@ impl RevisionGraph {
     /// Dependencies (`Depends On:`).
     pub fn dependencies(&self, node: Node) -> &[Node] {
         &self.dependencies[node]
+    }
+
+    /// Parents, then the dependencies no revision above already has:
+    /// what a version-table row moves to when this revision is reverted.
+    pub fn normalized_down(&self, node: Node) -> &[Node] {
+        &self.normalized_down[node]
     }
 
     /// Revisions that name this one in `Revises:`.

@@ -2,11 +2,17 @@
 //! builds and checks the DAG, `target` resolves identifiers, `plan` turns a
 //! database state and a target into ordered steps.
 
+mod destination;
 pub mod file;
 pub mod graph;
+mod heads;
+pub mod history;
+pub mod lineage;
 pub mod location;
 pub mod name;
+mod order;
 pub mod plan;
+pub mod stamp;
 pub mod target;
 
 pub use file::{Revision, RevisionId, Section};

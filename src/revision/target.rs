@@ -24,6 +24,8 @@ pub enum Point {
     BranchHead(String),
     /// `NAME@base`: before the revision NAME.
     BranchBase(String),
+    /// `LABEL@REV`: the revision REV, which must be on LABEL's branch.
+    InBranch { label: String, name: String },
 }
 
 /// What a user asked for.
@@ -86,6 +88,10 @@ pub enum Error {
         steps: i64,
         available: i64,
     },
+    #[error("revision `{revision}` is not on branch `{label}`")]
+    NotInBranch { revision: String, label: String },
+    #[error("{message}")]
+    Refused { message: String },
     #[error("`{input}` is counted from the database's current revision; it needs a database")]
     NeedsDatabase { input: String },
 }
@@ -139,9 +145,13 @@ impl FromStr for Target {
             let point = match point_text {
                 "head" => Point::BranchHead(name.to_owned()),
                 "base" => Point::BranchBase(name.to_owned()),
+                revision if check_name(revision, input).is_ok() => Point::InBranch {
+                    label: name.to_owned(),
+                    name: revision.to_owned(),
+                },
                 _ => {
                     return Err(syntax(
-                        "after `@` write `head`, `base`, or a count like `-1`",
+                        "after `@` write `head`, `base`, a revision, or a count like `-1`",
                     ));
                 }
             };
@@ -209,6 +219,7 @@ impl fmt::Display for Point {
             Point::Name(name) => f.write_str(name),
             Point::BranchHead(name) => write!(f, "{name}@head"),
             Point::BranchBase(name) => write!(f, "{name}@base"),
+            Point::InBranch { label, name } => write!(f, "{label}@{name}"),
         }
     }
 }
@@ -332,6 +343,9 @@ impl RevisionGraph {
                 Resolved::At(vec![self.branch_head(self.resolve_name(name)?)?])
             }
             Point::BranchBase(name) => Resolved::Before(self.resolve_name(name)?),
+            Point::InBranch { label, name } => {
+                Resolved::At(vec![self.resolve_in_branch(label, name)?])
+            }
         })
     }
 
@@ -522,7 +536,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_syntax() {
-        for bad in ["", "heads-1", "a@b", "+0", "a b", "x@", "@head", "a:b", "é"] {
+        for bad in [
+            "", "heads-1", "a@b c", "+0", "a b", "x@", "@head", "a:b", "é",
+        ] {
             assert!(bad.parse::<Target>().is_err(), "{bad:?} parsed");
         }
     }

@@ -5,6 +5,7 @@
 //! code, stdout, stderr and the files written. Only `db` needs a database
 //! server; see its module documentation.
 
+mod alembic;
 mod bad_input;
 mod common;
 mod create;

@@ -11,12 +11,13 @@ use serde_json::Value;
 
 use super::{Backend, DbProject, R, connect, per_backend};
 
-/// The example's revisions in apply order, and its head.
+/// The example's revisions in apply order (Alembic's: walking down from the
+/// merge, the branch `sync` goes first), and its head.
 const MERCURY: [&str; 7] = [
     "1f0c9a7e3b21",
     "8d4e2b6a90c3",
-    "3a7f5c1d2e94",
     "c62b0e8f4a17",
+    "3a7f5c1d2e94",
     "5b9d3e7c1f08",
     "e4a81f6b7d35",
     "9c2d7e5a1b60",

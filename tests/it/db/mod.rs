@@ -22,6 +22,7 @@ mod offline;
 mod once;
 mod scale;
 mod sqlalchemy;
+mod takeover;
 mod urls;
 
 use std::fmt;

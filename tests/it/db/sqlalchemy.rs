@@ -66,11 +66,14 @@ fn sqlalchemy_models_match_the_example(backend: Backend) {
 per_backend!(sqlalchemy_models_match_the_example);
 
 /// The fixture is what `dump_ddl.py` prints today; skipped with a notice
-/// unless `RETORT_TEST_SQLALCHEMY_PYTHON` is set.
+/// unless `RETORT_TEST_SQLALCHEMY_PYTHON` is set, and failed without it in CI.
 #[test]
 fn fixture_is_what_dump_ddl_prints() {
     let python = match std::env::var("RETORT_TEST_SQLALCHEMY_PYTHON") {
         Ok(python) if !python.is_empty() => python,
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("RETORT_TEST_SQLALCHEMY_PYTHON is required in CI (.ci/run installs SQLAlchemy)")
+        }
         _ => {
             eprintln!(
                 "note: RETORT_TEST_SQLALCHEMY_PYTHON is not set; not comparing \
