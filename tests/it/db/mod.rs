@@ -20,6 +20,7 @@ mod offline;
 mod once;
 mod scale;
 mod sqlalchemy;
+mod warnings;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
