@@ -167,11 +167,20 @@ pub fn load(sources: &[Source], root: &Path) -> Result<Schema, Error> {
         return Err(Error::None);
     };
     let mut differences = Vec::new();
-    let first_name = first_source.describe();
+    // Named as in retort.toml, not by the absolute path they resolved to.
+    let name = |source: &Source| match source {
+        Source::Path(path) => path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string(),
+        Source::Command(_) => source.describe(),
+    };
+    let first_name = name(first_source);
     for (source, schema) in &loaded[1..] {
         let sides = disagreement::Sides {
             first: &first_name,
-            second: &source.describe(),
+            second: &name(source),
         };
         for difference in compare(first, schema, &sides) {
             differences.push(format!(
@@ -269,8 +278,10 @@ mod tests {
         );
         let error = load(&[file, other], dir.path()).unwrap_err().to_string();
         assert!(
-            error.contains("table `t`: column `id` is `id INTEGER` in ")
-                && error.contains("schema.sql, `id BIGINT` in cmd:echo")
+            error.contains(
+                "schema.sql vs cmd:echo 'CREATE TABLE t (id BIGINT); CREATE TABLE u (id INTEGER);': \
+                 table `t`: column `id` is `id INTEGER` in schema.sql, `id BIGINT` in cmd:echo"
+            )
                 && error.contains("table `u` is only in cmd:echo"),
             "{error}"
         );

@@ -135,11 +135,13 @@ fn disagreeing_models_say_how() {
     let run = p.run(&["check"]).code(2);
     let stderr = run.stderr_flat();
     for part in [
-        "table `accounts`: column `balance` is `balance NUMERIC(14, 2) NOT NULL` in ",
-        "web_models.sql, `balance NUMERIC(12, 2) NOT NULL` in ",
-        "table `accounts`: column `nickname VARCHAR(50)` is only in ",
-        "table `accounts`: index `CREATE INDEX ix_balance ON accounts (balance)` is only in ",
-        "table `audit` is only in ",
+        "web_models.sql vs sync_models.sql: table `accounts`: column `balance` is \
+         `balance NUMERIC(14, 2) NOT NULL` in web_models.sql, \
+         `balance NUMERIC(12, 2) NOT NULL` in sync_models.sql",
+        "table `accounts`: column `nickname VARCHAR(50)` is only in web_models.sql",
+        "table `accounts`: index `CREATE INDEX ix_balance ON accounts (balance)` is only in \
+         web_models.sql",
+        "table `audit` is only in web_models.sql",
     ] {
         assert!(stderr.contains(part), "{part:?} missing from:\n{stderr}");
     }
