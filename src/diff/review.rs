@@ -12,6 +12,8 @@ use std::fmt;
 use crate::dialect::Dialect;
 use crate::diff::Op;
 
+mod constraints;
+
 /// One thing for a reviewer, written into the generated file, on stderr
 /// and in `--format json`: what it is about (the table, and the column,
 /// index or constraint in it) and, in [`message`](Self::message), what is
@@ -123,6 +125,9 @@ pub enum Rows {
 pub fn probes(ops: &[Op], dialect: &dyn Dialect) -> Vec<Probe> {
     let mut probes = Vec::new();
     for (index, op) in ops.iter().enumerate() {
+        if let Some(sql) = constraints::probe(ops, index, dialect) {
+            probes.push(Probe { op: index, sql });
+        }
         let Some((table, null_in)) = needs_probe(op) else {
             continue;
         };
@@ -289,6 +294,15 @@ pub fn warnings(ops: &[Op], rows: impl Fn(usize) -> Rows) -> Vec<Warning> {
                     ));
                 }
             }
+            op if constraints::asks(op) => {
+                let found = || constraints::found(op);
+                if let Some(found) = failing_rows(&rows, index, op, found)
+                    && let Some((subject, message)) = constraints::warning(op, &found)
+                {
+                    let table = op.table().unwrap_or("?");
+                    warnings.push(Warning::new(Destructive, op, table, subject, message));
+                }
+            }
             _ => {}
         }
     }
@@ -304,7 +318,9 @@ fn failing_rows(
     op: &Op,
     found: impl FnOnce() -> String,
 ) -> Option<String> {
-    needs_probe(op)?;
+    if needs_probe(op).is_none() && !constraints::asks(op) {
+        return None;
+    }
     match rows(index) {
         Rows::None => None,
         Rows::Found => Some(found()),

@@ -146,3 +146,91 @@ fn disagreeing_models_say_how() {
         assert!(stderr.contains(part), "{part:?} missing from:\n{stderr}");
     }
 }
+
+/// A unique key, unique index, check and foreign key added to a table
+/// whose rows break them are flagged, naming the constraint or index;
+/// added to a table whose rows keep them (NULLs clash with nothing and
+/// pass a check), they are not.
+fn constraints_the_rows_break_are_named(backend: Backend) {
+    let table = |name: &str| {
+        format!(
+            "CREATE TABLE {name} (id INTEGER PRIMARY KEY, tag VARCHAR(10), weight INTEGER, \
+             owner INTEGER, CONSTRAINT {name}_tag_key UNIQUE (tag), \
+             CONSTRAINT {name}_weight_check CHECK (weight >= 0), \
+             CONSTRAINT {name}_owner_fk FOREIGN KEY (owner) REFERENCES owners (id));\n\
+             CREATE UNIQUE INDEX {name}_weight_ix ON {name} (weight);\n"
+        )
+    };
+    let bare = |name: &str| {
+        format!(
+            "CREATE TABLE {name} (id INTEGER PRIMARY KEY, tag VARCHAR(10), weight INTEGER, \
+             owner INTEGER);\n"
+        )
+    };
+    let Some(p) = project_at(
+        backend,
+        &format!(
+            "CREATE TABLE owners (id INTEGER PRIMARY KEY);\n{}{}\
+             INSERT INTO owners (id) VALUES (1);\n\
+             INSERT INTO pets (id, tag, weight, owner) VALUES (1, 'a', 5, 1);\n\
+             INSERT INTO pets (id, tag, weight, owner) VALUES (2, 'a', -1, 9);\n\
+             INSERT INTO pets (id, tag, weight, owner) VALUES (3, NULL, 5, NULL);\n\
+             INSERT INTO clean (id, tag, weight, owner) VALUES (1, 'a', 5, 1);\n\
+             INSERT INTO clean (id, tag, weight, owner) VALUES (2, NULL, NULL, NULL);\n\
+             INSERT INTO clean (id, tag, weight, owner) VALUES (3, NULL, NULL, NULL);",
+            bare("pets"),
+            bare("clean")
+        ),
+        &format!(
+            "CREATE TABLE owners (id INTEGER PRIMARY KEY);\n{}{}",
+            table("pets"),
+            table("clean")
+        ),
+        "",
+    ) else {
+        return;
+    };
+    let check = p.run(&["--format", "json", "check"]).code(1).json();
+    let mut about: Vec<String> = check["warning_details"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no warning_details: {check}"))
+        .iter()
+        .map(|w| {
+            let name = w["constraint"].as_str().or(w["index"].as_str());
+            format!(
+                "{} {}",
+                w["table"].as_str().unwrap_or("?"),
+                name.unwrap_or("?")
+            )
+        })
+        .collect();
+    about.sort();
+    // On SQLite the operations carry no name for unique and check
+    // constraints (normalised away): the warning names them by their SQL.
+    let expected = if backend == Backend::Sqlite {
+        [
+            "pets CHECK (weight >= 0)",
+            "pets UNIQUE (tag)",
+            "pets pets_owner_fk",
+            "pets pets_weight_ix",
+        ]
+    } else {
+        [
+            "pets pets_owner_fk",
+            "pets pets_tag_key",
+            "pets pets_weight_check",
+            "pets pets_weight_ix",
+        ]
+    };
+    assert_eq!(about, expected, "{check}");
+    let lines = check["warnings"].to_string();
+    for part in [
+        "rows of pets share a value of (tag): the upgrade fails",
+        "rows of pets share a value of (weight)",
+        "rows of pets break it",
+        "rows of pets reference no row of owners",
+    ] {
+        assert!(lines.contains(part), "{part:?} missing from {lines}");
+    }
+}
+per_backend!(constraints_the_rows_break_are_named);
