@@ -296,6 +296,12 @@ pub fn autogenerate(context: &Context, args: AutogenerateArgs) -> Result<u8, Cli
     };
     let ops = &compared.ops;
     if ops.is_empty() && !args.empty {
+        if context.output.is_json() {
+            // One document on stdout whatever happened: no revision.
+            let mut document = Map::from_iter([("revisions".to_owned(), json!([]))]);
+            document.extend(warnings_json(&[]));
+            context.output.document(&Value::Object(document));
+        }
         context
             .output
             .progress("No changes: the database matches the models; nothing written.");

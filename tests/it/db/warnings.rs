@@ -66,6 +66,17 @@ fn every_warning_names_its_column(backend: Backend) {
         assert!(stderr.contains(&format!("warning: {line}")), "{stderr}");
         assert!(file.contains(&format!("-- {line}")), "{file}");
     }
+
+    // Nothing left to generate: still one document, with no revision.
+    p.run(&["upgrade"]).success();
+    let nothing = p
+        .run(&["--format", "json", "autogenerate", "-m", "again"])
+        .success()
+        .json();
+    assert_eq!(
+        nothing,
+        json!({"revisions": [], "warnings": [], "warning_details": []})
+    );
 }
 per_backend!(every_warning_names_its_column);
 
