@@ -10,6 +10,8 @@ use std::process::Command;
 use crate::schema::Schema;
 use crate::sql::parse::parse_schema;
 
+mod disagreement;
+
 /// Why the models could not be read, or disagree.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -166,12 +168,25 @@ pub fn load(sources: &[Source], root: &Path) -> Result<Schema, Error> {
         return Err(Error::None);
     };
     let mut differences = Vec::new();
+    // Named as in retort.toml, not by the absolute path they resolved to.
+    let name = |source: &Source| match source {
+        Source::Path(path) => path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string(),
+        Source::Command(_) => source.describe(),
+    };
+    let first_name = name(first_source);
     for (source, schema) in &loaded[1..] {
-        for difference in compare(first, schema) {
+        let sides = disagreement::Sides {
+            first: &first_name,
+            second: &name(source),
+        };
+        for difference in compare(first, schema, &sides) {
             differences.push(format!(
                 "  {} vs {}: {difference}",
-                first_source.describe(),
-                source.describe()
+                sides.first, sides.second
             ));
         }
     }
@@ -182,18 +197,24 @@ pub fn load(sources: &[Source], root: &Path) -> Result<Schema, Error> {
     }
 }
 
-/// Table by table, how `b` differs from `a`.
-fn compare(a: &Schema, b: &Schema) -> Vec<String> {
+/// Table by table, how `b` differs from `a`: the tables one side lacks,
+/// and in the others each column, constraint and index that differs.
+fn compare(a: &Schema, b: &Schema, sides: &disagreement::Sides) -> Vec<String> {
     let mut out = Vec::new();
     for table in &a.tables {
         match b.table(&table.name) {
-            None => out.push(format!("table `{}` is only in the first", table.name)),
-            Some(other) if other != table => out.push(format!("table `{}` differs", table.name)),
+            None => out.push(format!("table `{}` is only in {}", table.name, sides.first)),
+            Some(other) if other != table => {
+                out.extend(disagreement::table(table, other, sides));
+            }
             Some(_) => {}
         }
     }
     for table in b.tables.iter().filter(|t| a.table(&t.name).is_none()) {
-        out.push(format!("table `{}` is only in the second", table.name));
+        out.push(format!(
+            "table `{}` is only in {}",
+            table.name, sides.second
+        ));
     }
     out
 }
@@ -258,8 +279,11 @@ mod tests {
         );
         let error = load(&[file, other], dir.path()).unwrap_err().to_string();
         assert!(
-            error.contains("table `t` differs")
-                && error.contains("table `u` is only in the second"),
+            error.contains(
+                "schema.sql vs cmd:echo 'CREATE TABLE t (id BIGINT); CREATE TABLE u (id INTEGER);': \
+                 table `t`: column `id` is `id INTEGER` in schema.sql, `id BIGINT` in cmd:echo"
+            )
+                && error.contains("table `u` is only in cmd:echo"),
             "{error}"
         );
         let failing = Source::from_config("cmd:exit 3", dir.path());

@@ -2,6 +2,8 @@
 //! is parsed and linked into the graph before it is written, so a command
 //! never leaves a broken graph behind.
 
+use serde_json::{Map, Value, json};
+
 use retort::Config;
 use retort::revision::RevisionId;
 use retort::revision::file::{self, NewRevision, validate_label};
@@ -12,7 +14,7 @@ use crate::cli::Context;
 use crate::cli::args::CreateArgs;
 use crate::cli::error::CliError;
 use crate::cli::init::write;
-use crate::cli::output::display_path;
+use crate::cli::output::{display_path, revision_json};
 
 /// `create -m MSG [--head REV] [--splice] [--branch-label L] [--depends-on REV]`.
 pub fn create(context: &Context, args: CreateArgs) -> Result<u8, CliError> {
@@ -76,7 +78,7 @@ pub fn create(context: &Context, args: CreateArgs) -> Result<u8, CliError> {
         upgrade_sql: String::new(),
         downgrade_sql: String::new(),
     };
-    write_revision(context, &config, &graph, &new)
+    write_revision(context, &config, &graph, &new, Map::new())
 }
 
 /// `merge heads -m MSG` / `merge REV REV -m MSG`.
@@ -139,7 +141,7 @@ pub fn merge(
         upgrade_sql: String::new(),
         downgrade_sql: String::new(),
     };
-    write_revision(context, &config, &graph, &new)
+    write_revision(context, &config, &graph, &new, Map::new())
 }
 
 /// The one head a new revision builds on (none in an empty project); with
@@ -225,6 +227,7 @@ pub(crate) fn write_revision(
     config: &Config,
     graph: &RevisionGraph,
     new: &NewRevision,
+    extra: Map<String, Value>,
 ) -> Result<u8, CliError> {
     let dir = config.versions_dir();
     let path = dir.join(file::file_name(&new.id, &new.message));
@@ -241,7 +244,14 @@ pub(crate) fn write_revision(
     write(&path, &text)?;
     let node = updated.node(new.id.as_str()).unwrap_or_default();
     if context.output.is_json() {
-        context.output.revisions(&updated, &[node], false);
+        // `{"revisions": [REV]}`, and what the caller adds (autogenerate's
+        // warnings).
+        let mut document = Map::from_iter([(
+            "revisions".to_owned(),
+            json!([revision_json(&updated, node)]),
+        )]);
+        document.extend(extra);
+        context.output.document(&Value::Object(document));
     } else {
         context.output.line(&display_path(&path));
         let on = if new.down_revisions.is_empty() {

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use retort::Config;
 use retort::dialect::dialect;
@@ -212,12 +212,12 @@ pub fn check(context: &Context, no_renames: bool) -> Result<u8, CliError> {
             .iter()
             .map(|op| json!({"op": op.kind(), "table": op.table(), "sql": write_ops(std::slice::from_ref(op), &database)}))
             .collect();
-        let warnings: Vec<String> = warnings.iter().map(ToString::to_string).collect();
-        context.output.document(&json!({
-            "in_sync": ops.is_empty(),
-            "operations": operations,
-            "warnings": warnings,
-        }));
+        let mut document = Map::from_iter([
+            ("in_sync".to_owned(), Value::from(ops.is_empty())),
+            ("operations".to_owned(), Value::from(operations)),
+        ]);
+        document.extend(warnings_json(&warnings));
+        context.output.document(&Value::Object(document));
     } else if ops.is_empty() {
         context.output.progress("The database matches the models.");
     } else {
@@ -235,6 +235,36 @@ pub fn check(context: &Context, no_renames: bool) -> Result<u8, CliError> {
             Some("`retort autogenerate -m MSG` writes them into a revision".to_owned()),
         ))
     }
+}
+
+/// `warnings`, the lines as printed on stderr (the field `check` had
+/// first), and `warning_details`, the same warnings as objects:
+/// `{"kind": "destructive", "op": "drop_column", "table": "account",
+/// "column": "balance", "message": "…"}` (`index` or `constraint` instead
+/// of `column`, neither for a whole table; `renamed_to` for a rename).
+fn warnings_json(warnings: &[Warning]) -> Map<String, Value> {
+    let lines: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    let details: Vec<Value> = warnings
+        .iter()
+        .map(|warning| {
+            let mut detail = Map::new();
+            detail.insert("kind".into(), warning.kind.as_str().into());
+            detail.insert("op".into(), warning.op.into());
+            detail.insert("table".into(), warning.table.clone().into());
+            if let Some((key, name)) = warning.subject.as_pair() {
+                detail.insert(key.into(), name.into());
+            }
+            if let Some(to) = &warning.renamed_to {
+                detail.insert("renamed_to".into(), to.clone().into());
+            }
+            detail.insert("message".into(), warning.message.clone().into());
+            Value::Object(detail)
+        })
+        .collect();
+    Map::from_iter([
+        ("warnings".to_owned(), lines.into()),
+        ("warning_details".to_owned(), details.into()),
+    ])
 }
 
 fn warn(context: &Context, warnings: &[Warning]) {
@@ -266,6 +296,12 @@ pub fn autogenerate(context: &Context, args: AutogenerateArgs) -> Result<u8, Cli
     };
     let ops = &compared.ops;
     if ops.is_empty() && !args.empty {
+        if context.output.is_json() {
+            // One document on stdout whatever happened: no revision.
+            let mut document = Map::from_iter([("revisions".to_owned(), json!([]))]);
+            document.extend(warnings_json(&[]));
+            context.output.document(&Value::Object(document));
+        }
         context
             .output
             .progress("No changes: the database matches the models; nothing written.");
@@ -288,5 +324,11 @@ pub fn autogenerate(context: &Context, args: AutogenerateArgs) -> Result<u8, Cli
         downgrade_sql: write_ops(&down, &compared.models),
         ..new_revision_on_head(&graph, args.message, args.rev_id.as_deref())?
     };
-    write_revision(context, &config, &graph, &new)
+    write_revision(
+        context,
+        &config,
+        &graph,
+        &new,
+        warnings_json(&compared.warnings),
+    )
 }

@@ -12,21 +12,88 @@ use std::fmt;
 use crate::dialect::Dialect;
 use crate::diff::Op;
 
-/// One thing for a reviewer, written into the generated file and on stderr.
+mod constraints;
+
+/// One thing for a reviewer, written into the generated file, on stderr
+/// and in `--format json`: what it is about (the table, and the column,
+/// index or constraint in it) and, in [`message`](Self::message), what is
+/// lost or may fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Warning {
+pub struct Warning {
+    pub kind: Kind,
+    /// The operation it is about, named as in `check --format json`
+    /// (`drop_column`, …).
+    pub op: &'static str,
+    /// The table, under its name before the operation.
+    pub table: String,
+    pub subject: Subject,
+    /// The new name, for a likely rename.
+    pub renamed_to: Option<String>,
+    /// The whole sentence, naming the table and the subject.
+    pub message: String,
+}
+
+/// Why a [`Warning`] is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
     /// A dropped and an added table or column of the same shape, written as
     /// a rename.
-    Rename(String),
+    Rename,
     /// A change that loses data, or fails on the rows the table holds.
-    Destructive(String),
+    Destructive,
+}
+
+impl Kind {
+    /// The name in JSON: `rename`, `destructive`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Rename => "rename",
+            Kind::Destructive => "destructive",
+        }
+    }
+}
+
+/// What in the table a [`Warning`] is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// The whole table.
+    Table,
+    Column(String),
+    Index(String),
+    Constraint(String),
+}
+
+impl Subject {
+    /// The JSON key and value naming it (`("column", "balance")`); `None`
+    /// for the whole table, which `table` already names.
+    pub fn as_pair(&self) -> Option<(&'static str, &str)> {
+        match self {
+            Subject::Table => None,
+            Subject::Column(name) => Some(("column", name)),
+            Subject::Index(name) => Some(("index", name)),
+            Subject::Constraint(name) => Some(("constraint", name)),
+        }
+    }
+}
+
+impl Warning {
+    fn new(kind: Kind, op: &Op, table: &str, subject: Subject, message: String) -> Self {
+        Warning {
+            kind,
+            op: op.kind(),
+            table: table.to_owned(),
+            subject,
+            renamed_to: None,
+            message,
+        }
+    }
 }
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Warning::Rename(text) => write!(f, "RENAME? {text}"),
-            Warning::Destructive(text) => write!(f, "DESTRUCTIVE: {text}"),
+        match self.kind {
+            Kind::Rename => write!(f, "RENAME? {}", self.message),
+            Kind::Destructive => write!(f, "DESTRUCTIVE: {}", self.message),
         }
     }
 }
@@ -58,6 +125,9 @@ pub enum Rows {
 pub fn probes(ops: &[Op], dialect: &dyn Dialect) -> Vec<Probe> {
     let mut probes = Vec::new();
     for (index, op) in ops.iter().enumerate() {
+        if let Some(sql) = constraints::probe(ops, index, dialect) {
+            probes.push(Probe { op: index, sql });
+        }
         let Some((table, null_in)) = needs_probe(op) else {
             continue;
         };
@@ -118,51 +188,121 @@ fn name_before(
 
 /// The warnings for `ops`; `rows(i)` answers the probe of `ops[i]`, and
 /// is `Rows::None` for an operation [`probes`] gave no probe (its table is
-/// created in `ops`).
+/// created in `ops`). Each names its table and column (or the whole table),
+/// so a table losing several columns gets one warning per column.
 pub fn warnings(ops: &[Op], rows: impl Fn(usize) -> Rows) -> Vec<Warning> {
+    use Kind::{Destructive, Rename};
     let mut warnings = Vec::new();
     for (index, op) in ops.iter().enumerate() {
         match op {
-            Op::RenameTable { from, to } => warnings.push(Warning::Rename(format!(
-                "table {from} -> {to}: a dropped and an added table of the same shape; \
-                 check this is a rename (or use --no-renames)"
-            ))),
-            Op::RenameColumn { table, from, to } => warnings.push(Warning::Rename(format!(
-                "column {table}.{from} -> {to}: a dropped and an added column of the same shape; \
-                 check this is a rename (or use --no-renames)"
-            ))),
+            Op::RenameTable { from, to } => warnings.push(Warning {
+                renamed_to: Some(to.clone()),
+                ..Warning::new(
+                    Rename,
+                    op,
+                    from,
+                    Subject::Table,
+                    format!(
+                        "table {from} -> {to}: a dropped and an added table of the same shape; \
+                         check this is a rename (or use --no-renames)"
+                    ),
+                )
+            }),
+            Op::RenameColumn { table, from, to } => warnings.push(Warning {
+                renamed_to: Some(to.clone()),
+                ..Warning::new(
+                    Rename,
+                    op,
+                    table,
+                    Subject::Column(from.clone()),
+                    format!(
+                        "column {table}.{from} -> {to}: a dropped and an added column of the \
+                         same shape; check this is a rename (or use --no-renames)"
+                    ),
+                )
+            }),
+            Op::DropTable(table) => {
+                let columns: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+                warnings.push(Warning::new(
+                    Destructive,
+                    op,
+                    &table.name,
+                    Subject::Table,
+                    format!(
+                        "table {} is dropped: all its rows are lost, with the values of its \
+                         columns ({})",
+                        table.name,
+                        columns.join(", ")
+                    ),
+                ));
+            }
+            Op::DropColumn { table, column } => warnings.push(Warning::new(
+                Destructive,
+                op,
+                table,
+                Subject::Column(column.name.clone()),
+                format!(
+                    "column {table}.{} ({}) is dropped: its value in every row of {table} is lost",
+                    column.name, column.ty
+                ),
+            )),
             Op::AddColumn { table, column } => {
                 if let Some(found) = failing_rows(&rows, index, op, || format!("{table} has rows"))
                 {
-                    warnings.push(Warning::Destructive(format!(
-                        "{table}.{} is added NOT NULL without a default, and {found}: \
-                         PostgreSQL and SQLite refuse it, MySQL fills in 0 or ''; \
-                         add a DEFAULT, or add it nullable, fill it, then set NOT NULL",
-                        column.name
-                    )));
+                    warnings.push(Warning::new(
+                        Destructive,
+                        op,
+                        table,
+                        Subject::Column(column.name.clone()),
+                        format!(
+                            "{table}.{} is added NOT NULL without a default, and {found}: \
+                             PostgreSQL and SQLite refuse it, MySQL fills in 0 or ''; \
+                             add a DEFAULT, or add it nullable, fill it, then set NOT NULL",
+                            column.name
+                        ),
+                    ));
                 }
             }
             Op::AlterColumn { table, from, to } => {
+                let column = || Subject::Column(to.name.clone());
                 let found = || format!("rows of {table} hold NULL in it");
                 if let Some(found) = failing_rows(&rows, index, op, found) {
-                    warnings.push(Warning::Destructive(format!(
-                        "{table}.{} becomes NOT NULL, and {found}: the upgrade fails \
-                         until they are filled (an UPDATE before it)",
-                        to.name
-                    )));
+                    warnings.push(Warning::new(
+                        Destructive,
+                        op,
+                        table,
+                        column(),
+                        format!(
+                            "{table}.{} becomes NOT NULL, and {found}: the upgrade fails \
+                             until they are filled (an UPDATE before it)",
+                            to.name
+                        ),
+                    ));
                 }
                 if op.is_destructive() {
-                    warnings.push(Warning::Destructive(format!(
-                        "{table}.{} changes type from {} to {}, which may not hold every value",
-                        to.name, from.ty, to.ty
-                    )));
+                    warnings.push(Warning::new(
+                        Destructive,
+                        op,
+                        table,
+                        column(),
+                        format!(
+                            "{table}.{} changes type from {} to {}, which may not hold every \
+                             value: one that does not fit fails the upgrade, or is cut or \
+                             rounded, depending on the type and the database",
+                            to.name, from.ty, to.ty
+                        ),
+                    ));
                 }
             }
-            op if op.is_destructive() => warnings.push(Warning::Destructive(format!(
-                "{} on {} loses data",
-                op.kind(),
-                op.table().unwrap_or("?")
-            ))),
+            op if constraints::asks(op) => {
+                let found = || constraints::found(op);
+                if let Some(found) = failing_rows(&rows, index, op, found)
+                    && let Some((subject, message)) = constraints::warning(op, &found)
+                {
+                    let table = op.table().unwrap_or("?");
+                    warnings.push(Warning::new(Destructive, op, table, subject, message));
+                }
+            }
             _ => {}
         }
     }
@@ -178,7 +318,9 @@ fn failing_rows(
     op: &Op,
     found: impl FnOnce() -> String,
 ) -> Option<String> {
-    needs_probe(op)?;
+    if needs_probe(op).is_none() && !constraints::asks(op) {
+        return None;
+    }
     match rows(index) {
         Rows::None => None,
         Rows::Found => Some(found()),
@@ -310,8 +452,10 @@ mod tests {
             from: Column::new("a", Type::BigInt),
             to: not_null("a"),
         };
+        let mut gone = Table::new("gone");
+        gone.columns.push(Column::new("id", Type::Integer));
         let ops = [
-            Op::DropTable(Table::new("gone")),
+            Op::DropTable(gone),
             Op::RenameColumn {
                 table: "t".into(),
                 from: "x".into(),
@@ -323,7 +467,11 @@ mod tests {
             .iter()
             .map(ToString::to_string)
             .collect();
-        assert_eq!(text[0], "DESTRUCTIVE: drop_table on gone loses data");
+        assert_eq!(
+            text[0],
+            "DESTRUCTIVE: table gone is dropped: all its rows are lost, with the values of its \
+             columns (id)"
+        );
         assert!(
             text[1].starts_with("RENAME? column t.x -> y"),
             "{}",
@@ -334,6 +482,53 @@ mod tests {
             text[3].contains("t.a changes type from BIGINT to INTEGER"),
             "{}",
             text[3]
+        );
+    }
+
+    /// A table losing several columns at once gets one warning per column,
+    /// each naming the table and the column it is about.
+    #[test]
+    fn every_dropped_column_is_named() {
+        let drop = |name: &str, ty: Type| Op::DropColumn {
+            table: "account".into(),
+            column: Column::new(name, ty),
+        };
+        let ops = [
+            drop(
+                "balance",
+                Type::Numeric {
+                    precision: Some(14),
+                    scale: Some(2),
+                },
+            ),
+            drop("note", Type::Text),
+        ];
+        let found = warnings(&ops, |_| Rows::None);
+        let about: Vec<_> = found
+            .iter()
+            .map(|w| (w.kind, w.op, w.table.as_str(), w.subject.as_pair()))
+            .collect();
+        assert_eq!(
+            about,
+            [
+                (
+                    Kind::Destructive,
+                    "drop_column",
+                    "account",
+                    Some(("column", "balance"))
+                ),
+                (
+                    Kind::Destructive,
+                    "drop_column",
+                    "account",
+                    Some(("column", "note"))
+                ),
+            ]
+        );
+        assert_eq!(
+            found[0].to_string(),
+            "DESTRUCTIVE: column account.balance (NUMERIC(14, 2)) is dropped: its value in every \
+             row of account is lost"
         );
     }
 }

@@ -202,7 +202,11 @@ cases! {
             CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);",
         seed: "INSERT INTO notes (id, body) VALUES (1, 'x');",
         b: USERS,
-        file_has: &["DESTRUCTIVE", "DROP TABLE notes"],
+        file_has: &[
+            "-- DESTRUCTIVE: table notes is dropped: all its rows are lost, with the values of \
+             its columns (id, body)",
+            "DROP TABLE notes",
+        ],
         ..CASE
     };
 
@@ -237,7 +241,10 @@ cases! {
                INSERT INTO a_topics (id, title) VALUES (1, 'rust');\n\
                INSERT INTO b_posts (id, topic) VALUES (1, 1);",
         b: USERS,
-        file_has: &["DESTRUCTIVE"],
+        file_has: &[
+            "-- DESTRUCTIVE: table a_topics is dropped",
+            "-- DESTRUCTIVE: table b_posts is dropped",
+        ],
         ..CASE
     };
 
@@ -330,7 +337,11 @@ cases! {
         seed: "INSERT INTO users (id, name, legacy) VALUES (1, 'ada', 'x');\n\
                INSERT INTO users (id, name, legacy) VALUES (2, 'grace', NULL);",
         b: USERS,
-        file_has: &["DESTRUCTIVE", "DROP COLUMN legacy"],
+        file_has: &[
+            "-- DESTRUCTIVE: column users.legacy (TEXT) is dropped: its value in every row of \
+             users is lost",
+            "DROP COLUMN legacy",
+        ],
         rows_b: Some(USERS_ROWS),
         rows_a: Some(USERS_ROWS),
         ..CASE
@@ -412,7 +423,11 @@ cases! {
         seed: USERS_SEED,
         b: "CREATE TABLE users (id INTEGER PRIMARY KEY, full_name VARCHAR(50));",
         args: &["--no-renames"],
-        file_has: &["DESTRUCTIVE", "DROP COLUMN name", "ADD COLUMN full_name"],
+        file_has: &[
+            "-- DESTRUCTIVE: column users.name (VARCHAR(50)) is dropped",
+            "DROP COLUMN name",
+            "ADD COLUMN full_name",
+        ],
         file_lacks: &["RENAME"],
         rows_b: Some(Rows {
             table: "users",
@@ -435,7 +450,10 @@ cases! {
         a: USERS,
         seed: USERS_SEED,
         b: "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(10) NOT NULL);",
-        file_has: &["DESTRUCTIVE"],
+        file_has: &[
+            "-- DESTRUCTIVE: users.name changes type from VARCHAR(50) to VARCHAR(10), which may \
+             not hold every value: one that does not fit fails the upgrade, or is cut or rounded",
+        ],
         rows_b: Some(USERS_ROWS),
         rows_a: Some(USERS_ROWS),
         ..CASE

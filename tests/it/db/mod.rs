@@ -24,6 +24,7 @@ mod scale;
 mod sqlalchemy;
 mod takeover;
 mod urls;
+mod warnings;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

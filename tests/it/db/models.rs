@@ -76,7 +76,12 @@ per_backend!(models_loop);
 
 /// A project at `R[0]`, whose upgrade is `ddl`, with `models` as the
 /// declared schema and `extra` appended to `retort.toml`.
-fn project_at(backend: Backend, ddl: &str, models: &str, extra: &str) -> Option<DbProject> {
+pub(super) fn project_at(
+    backend: Backend,
+    ddl: &str,
+    models: &str,
+    extra: &str,
+) -> Option<DbProject> {
     let p = DbProject::new(backend)?;
     p.revision(
         R[0],
@@ -205,6 +210,29 @@ fn not_null_is_flagged_only_on_rows_that_fail(backend: Backend) {
             "DESTRUCTIVE: filled.note becomes NOT NULL, and rows of filled hold NULL"
         )),
         "{warnings:?}"
+    );
+
+    // The same warnings as objects, naming table and column.
+    let mut about: Vec<(&str, &str, &str)> = check["warning_details"]
+        .as_array()
+        .expect("warning_details")
+        .iter()
+        .filter_map(|w| {
+            Some((
+                w["op"].as_str()?,
+                w["table"].as_str()?,
+                w["column"].as_str()?,
+            ))
+        })
+        .collect();
+    about.sort();
+    assert_eq!(
+        about,
+        [
+            ("add_column", "filled", "age"),
+            ("alter_column", "filled", "note")
+        ],
+        "{check}"
     );
 
     let run = p
