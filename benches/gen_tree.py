@@ -4,7 +4,7 @@
     gen_tree.py DIR --revisions N --shape linear|branchy [--seed S]
 
 writes DIR/retort.toml and DIR/migrations/versions/<id>_<slug>.sql in the
-format `retort revision` writes (SPEC §3, `revision::file::render` and
+format `retort revision` writes (docs/revisions.md, `revision::file::render` and
 `file_name`). Revision n (0-based, in creation order) creates table t_<n> and
 drops it on downgrade.
 

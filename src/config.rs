@@ -47,7 +47,7 @@ pub struct Config {
     pub script_location: PathBuf,
     /// The `url` key as written; see [`Config::resolve_url`] for the URL to use.
     pub url: Option<String>,
-    /// Schema sources (SPEC §8): directories or files of `.sql`, or `cmd:<command>`.
+    /// Schema sources (docs/autogenerate.md): directories or files of `.sql`, or `cmd:<command>`.
     pub models: Vec<String>,
     /// The version table's name; `alembic_version` takes over an Alembic database.
     pub version_table: String,

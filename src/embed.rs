@@ -1,4 +1,4 @@
-//! Migrations compiled into an application, run at start-up (SPEC §9).
+//! Migrations compiled into an application, run at start-up (docs/library.md).
 //!
 //! ```no_run
 //! // The directory is relative to the application's Cargo.toml; an

@@ -1,5 +1,5 @@
 //! The `retort` binary: parse the command line, run it, and turn the
-//! outcome into an exit code (SPEC §1) in one place.
+//! outcome into an exit code (the table in README.md) in one place.
 
 mod cli;
 

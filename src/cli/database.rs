@@ -31,7 +31,7 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 }
 
 impl Context {
-    /// The database URL by SPEC §1's resolution order.
+    /// The database URL in the resolution order of docs/revisions.md (`--url`, `DATABASE_URL`, `.env`, the file).
     /// Options retort does not know are named in a warning on stderr.
     pub fn url(&self, config: Option<&Config>) -> Result<ResolvedUrl, CliError> {
         // `var(..).ok()` would take a non-UTF-8 DATABASE_URL for an unset one

@@ -53,7 +53,7 @@ impl CliError {
         }
     }
 
-    /// The process exit code for this error (SPEC §1).
+    /// The process exit code for this error (README.md: 1 failed or drift, 2 usage, configuration or connection).
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Failed { .. } => 1,

@@ -1,4 +1,4 @@
-//! `retort init [DIR]`: a new project laid out as SPEC §1 describes.
+//! `retort init [DIR]`: a new project laid out as docs/revisions.md describes.
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! How results look: text for people (coloured only on a terminal, never
-//! with `NO_COLOR`), one JSON document for scripts (SPEC §10). Results go to
+//! with `NO_COLOR`), one JSON document for scripts (docs/json.md). Results go to
 //! stdout, progress to stderr.
 
 use std::path::Path;
@@ -96,7 +96,7 @@ pub fn display_path(path: &Path) -> String {
     relative.as_deref().unwrap_or(path).display().to_string()
 }
 
-/// SPEC §10's `REV` object.
+/// The `REV` object of docs/json.md.
 pub fn revision_json(graph: &RevisionGraph, node: Node) -> Value {
     let revision = graph.revision(node);
     json!({

@@ -1,5 +1,5 @@
 //! One fixture per kind of operation, shared by every dialect's snapshot
-//! tests (STYLE: "one op fixture, one snapshot per dialect") and by the
+//! tests (one op fixture, one snapshot per dialect) and by the
 //! live tests that run them on real servers.
 //!
 //! Each fixture is `(name, op, before)`: `before` is the schema the op is

@@ -2,7 +2,7 @@
 //! names. The driver's types differ per database, so this is the one place
 //! that matches on them; everything above asks a [`Connection`].
 //!
-//! Session-level locks belong to one connection (CRATES.md), which is why
+//! Session-level locks belong to one connection (docs/architecture.md, "Driver traps the code works around"), which is why
 //! retort holds a single connection for a whole run rather than a pool.
 //! Reads of tables are never cached as prepared statements, so DDL run by
 //! a migration cannot invalidate them (PostgreSQL's "cached plan must not

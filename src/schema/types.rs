@@ -1,4 +1,4 @@
-//! Portable column types (SPEC §8): one name each, rendered per dialect by
+//! Portable column types (docs/portable-sql.md): one name each, rendered per dialect by
 //! the dialects; anything else is kept verbatim.
 
 use std::fmt;

@@ -13,7 +13,7 @@
 //! # Statements understood
 //!
 //! - `CREATE TABLE [IF NOT EXISTS] t (…)` with the portable types of
-//!   SPEC §8 (`SMALLINT`, `INTEGER`/`INT`, `BIGINT`, `BOOLEAN`, `REAL`,
+//!   docs/portable-sql.md (`SMALLINT`, `INTEGER`/`INT`, `BIGINT`, `BOOLEAN`, `REAL`,
 //!   `DOUBLE PRECISION`/`FLOAT8`, `NUMERIC(p,s)`/`DECIMAL(p,s)`,
 //!   `VARCHAR(n)`/`CHARACTER VARYING(n)`, `CHAR(n)`/`CHARACTER(n)`, `TEXT`,
 //!   `DATE`, `TIME`, `TIMESTAMP` (either with `WITHOUT TIME ZONE`),
@@ -656,7 +656,7 @@ fn modify_column(what: &str) -> Refusal {
 
 fn check_column(column: &ast::ColumnDef) -> Result<(), Refusal> {
     // PostgreSQL's grammar reads MySQL's `KEY ix (a)` as a column named KEY
-    // of a type named `ix` with modifiers (CRATES.md).
+    // of a type named `ix` with modifiers (docs/architecture.md, "Driver traps the code works around").
     let name = &column.name;
     if name.quote_style.is_none()
         && (name.value.eq_ignore_ascii_case("key") || name.value.eq_ignore_ascii_case("index"))

@@ -2,7 +2,7 @@
 //! own client would.
 //!
 //! retort runs a section statement by statement (see the multi-statement
-//! trap in `CRATES.md`), so it must find the statement boundaries itself: a
+//! trap in docs/architecture.md), so it must find the statement boundaries itself: a
 //! `;` ends a statement only outside strings, quoted identifiers, comments,
 //! PostgreSQL dollar quotes and the bodies of triggers and stored programs.
 //! The rules follow each database's client:

@@ -1,6 +1,6 @@
 //! Writing operations and schemas back as portable SQL: the other direction
 //! of [`parse`](crate::sql::parse). Autogenerate renders its ops twice
-//! (STYLE, "Data flow"): with [`write_ops`] for the new revision file, and
+//! (docs/architecture.md, "The flow of `autogenerate`"): with [`write_ops`] for the new revision file, and
 //! with the dialect for `--sql` and execution; `retort dump` prints a live
 //! schema with [`write_schema`] to start `models/`. Everything written here
 //! reads back with `sql::parse` into operations that leave the schema as the

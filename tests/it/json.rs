@@ -1,4 +1,4 @@
-//! `--format json`: one JSON document on stdout with SPEC §10's fields.
+//! `--format json`: one JSON document on stdout with the fields docs/json.md lists.
 
 use serde_json::Value;
 
@@ -23,7 +23,7 @@ fn ids(doc: &Value) -> Vec<&str> {
         .collect()
 }
 
-/// Every field of SPEC §10's `REV`, with its type.
+/// Every field of docs/json.md's `REV`, with its type.
 fn assert_rev_shape(rev: &Value) {
     assert!(rev["revision"].is_string(), "{rev}");
     for list in ["down_revisions", "branch_labels", "depends_on"] {

@@ -20,7 +20,7 @@
 //! does not decode as text: every text column is read through
 //! `CAST(… AS CHAR)`, so one query serves both servers.
 //!
-//! Quirks read back (see also CRATES.md):
+//! Quirks read back (see also docs/architecture.md, "Driver traps the code works around"):
 //! - MariaDB's `JSON` is `LONGTEXT` with a check `json_valid(col)` named
 //!   after the column: read as JSON, the check dropped;
 //! - `tinyint(1)` is BOOLEAN, and its `0`/`1` defaults `FALSE`/`TRUE`;
@@ -411,7 +411,7 @@ fn action(rule: &str) -> Option<Action> {
 /// - unnamed uniques, checks and foreign keys get the names the renderer
 ///   creates them with; the primary key has none (MySQL calls every one
 ///   `PRIMARY`); unique indexes are unique constraints;
-/// - types as stored (SPEC §8): TIMESTAMP WITH TIME ZONE is TIMESTAMP, UUID
+/// - types as stored (docs/portable-sql.md): TIMESTAMP WITH TIME ZONE is TIMESTAMP, UUID
 ///   is `CHAR(36)`, VARCHAR without length is TEXT, CHAR without length
 ///   `CHAR(1)`, NUMERIC without precision `NUMERIC(10, 0)` and with no
 ///   scale `NUMERIC(p, 0)`;

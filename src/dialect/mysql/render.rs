@@ -1,6 +1,6 @@
 //! Rendering portable operations as MySQL 8 / MariaDB 10.11 DDL.
 //!
-//! - Types follow SPEC §8: `INTEGER` is `INT`, `BOOLEAN` is `TINYINT(1)`,
+//! - Types follow docs/portable-sql.md: `INTEGER` is `INT`, `BOOLEAN` is `TINYINT(1)`,
 //!   `REAL` is `FLOAT`, `DOUBLE PRECISION` is `DOUBLE`, `NUMERIC` is
 //!   `DECIMAL`, both timestamps are `DATETIME(6)` (with a time zone: stored
 //!   as UTC, MySQL keeps no zone), `BLOB` is `LONGBLOB`, `UUID` is

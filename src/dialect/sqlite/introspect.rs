@@ -17,7 +17,7 @@
 //! `CREATE TABLE` text, which is parsed with sqlparser's SQLite dialect to
 //! recover them (names are matched to the pragma's constraints by their
 //! columns). Columns are always named in these queries: sqlx-sqlite fails
-//! on `SELECT *` once a table's column count changed (CRATES.md).
+//! on `SELECT *` once a table's column count changed (docs/architecture.md, "Driver traps the code works around").
 //!
 //! Read back:
 //! - types as declared, parsed like portable SQL (`NUMERIC(12, 2)`,

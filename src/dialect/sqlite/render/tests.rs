@@ -788,7 +788,7 @@ async fn query(conn: &mut SqliteConnection, sql: &str) -> Vec<Vec<String>> {
 }
 
 /// Each row as SQL literals (`quote()` keeps the storage class apart:
-/// `12` vs `'12'`), named columns only (CRATES.md: never `SELECT *`).
+/// `12` vs `'12'`), named columns only (docs/architecture.md: never `SELECT *`).
 async fn rows(conn: &mut SqliteConnection, table: &str, columns: &[&str]) -> Vec<Vec<String>> {
     let list: Vec<String> = columns
         .iter()
