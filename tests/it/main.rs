@@ -9,6 +9,7 @@ mod common;
 mod create;
 mod db;
 mod errors;
+mod fuzz;
 mod graph;
 mod init;
 mod json;
