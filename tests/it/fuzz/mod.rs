@@ -80,6 +80,11 @@ fn revision_file() {
 }
 
 #[test]
+fn revision_graph() {
+    short("revision_graph");
+}
+
+#[test]
 fn sql_split() {
     short("sql_split");
 }

@@ -33,6 +33,7 @@ pub type Harness = fn(&str) -> Outcome;
 /// Every target, by the name the driver and `fuzz/README.md` use.
 pub const ALL: &[(&str, Harness)] = &[
     ("revision_file", revision_file),
+    ("revision_graph", revision_graph),
     ("sql_split", sql_split),
     ("portable_sql", portable_sql),
     ("url", url),
@@ -42,20 +43,34 @@ pub const ALL: &[(&str, Harness)] = &[
     ("target", target),
 ];
 
-/// An error message reduced to its kind: quoted parts, numbers and
-/// anything after the first 60 characters dropped, so "line 3" and "line 4"
-/// are one outcome.
+/// An error message reduced to its kind: letters and spaces outside quotes,
+/// the first 40 of them, so "line 3" and "line 4", or two names, are one
+/// outcome.
 fn kind(message: &str) -> String {
     let mut out = String::new();
     let mut quoted = false;
-    for c in message.chars().take(80) {
+    for c in message.chars() {
         match c {
             '`' | '"' | '\'' => quoted = !quoted,
-            c if quoted || c.is_ascii_digit() => {}
-            c => out.push(c),
+            c if !quoted && (c.is_ascii_alphabetic() || c == ' ') => out.push(c),
+            _ => {}
+        }
+        if out.len() == 40 {
+            break;
         }
     }
     out
+}
+
+/// A URL error's kind: its variant, and for a malformed URL the reason
+/// (the message itself holds the URL).
+fn url_error_kind(error: &retort::url::UrlError) -> String {
+    use retort::url::UrlError;
+    match error {
+        UrlError::Malformed { reason, .. } => format!("malformed {}", kind(reason)),
+        UrlError::InvalidOption { option, .. } => format!("option {option}"),
+        other => kind(&format!("{other:?}")),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -220,6 +235,70 @@ fn new_revision_round_trips(text: &str) {
     assert_eq!(down, expected, "{written:?}");
 }
 
+/// Where one file ends and the next starts in a `revision_graph` input.
+pub const FILE_SEPARATOR: &str = "\n=====\n";
+
+/// A versions directory: the input cut into files at [`FILE_SEPARATOR`],
+/// each parsed, and the graph built (duplicate ids, unknown parents, cycles,
+/// labels used twice). A graph that builds orders, plans an upgrade to
+/// every head and a downgrade to base from each single revision, and
+/// resolves every id and label, without a panic.
+pub fn revision_graph(text: &str) -> Outcome {
+    let mut revisions = Vec::new();
+    let mut errors = Vec::new();
+    for (i, file_text) in text.split(FILE_SEPARATOR).enumerate() {
+        match file::parse(Path::new(&format!("versions/{i}.sql")), file_text) {
+            Ok(revision) => revisions.push(revision),
+            Err(e) => errors.push(e),
+        }
+    }
+    let parsed = revisions.len();
+    match RevisionGraph::from_parsed(revisions, errors) {
+        Ok(graph) => {
+            let heads = graph.heads().to_vec();
+            assert!(
+                graph.is_empty() || !heads.is_empty(),
+                "a graph without heads"
+            );
+            assert_eq!(
+                graph.order().len(),
+                graph.len(),
+                "the order misses revisions"
+            );
+            let mut planned = 0;
+            for node in graph.order().to_vec() {
+                let applied = Applied::at(&graph, &[node]);
+                let _ = plan::pending(&graph, &applied);
+                for target in ["heads", "base", "-1", "+1"] {
+                    let target: Target = target.parse().expect("a valid target");
+                    planned += usize::from(plan::upgrade(&graph, &applied, &target).is_ok());
+                    planned += usize::from(plan::downgrade(&graph, &applied, &target).is_ok());
+                }
+                let revision = graph.revision(node);
+                for name in revision.branch_labels.iter().map(|l| l.name.as_str()) {
+                    let _ = graph.resolve_name(name);
+                }
+                let _ = graph.resolve_name(revision.id.as_str());
+                let _ = (
+                    graph.labels_of(node),
+                    graph.branch(node),
+                    graph.is_branch_point(node),
+                );
+            }
+            format!(
+                "ok {parsed} {} heads {}",
+                heads.len().min(3),
+                planned.min(4)
+            )
+        }
+        Err(e) => {
+            let kinds: std::collections::BTreeSet<String> =
+                e.problems.iter().map(|p| kind(&p.message)).collect();
+            format!("{parsed} {kinds:?}")
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Statement splitting.
 
@@ -237,7 +316,7 @@ pub fn sql_split(text: &str) -> Outcome {
                 // for sure (a statement's text may also occur in a comment).
                 let unique = statements
                     .iter()
-                    .all(|s| text.matches(s.sql.as_str()).count() == 1);
+                    .all(|s| occurrences(text, &s.sql, 0).nth(1).is_none());
                 if dialect != DialectKind::Mysql {
                     for gap in gaps.into_iter().filter(|_| unique) {
                         let inside = split(gap, dialect);
@@ -277,6 +356,17 @@ pub fn sql_split(text: &str) -> Outcome {
     outcome
 }
 
+/// Where `needle` starts in `text` at or after `from`, overlapping
+/// occurrences included (`str::match_indices` skips those).
+fn occurrences<'t>(
+    text: &'t str,
+    needle: &'t str,
+    from: usize,
+) -> impl Iterator<Item = usize> + 't {
+    (from..text.len())
+        .filter(move |&at| text.is_char_boundary(at) && text[at..].starts_with(needle))
+}
+
 /// Checks each statement is found in `text` after the previous one, on its
 /// line, and trimmed; returns the text between them.
 fn check_slices<'t>(
@@ -296,9 +386,7 @@ fn check_slices<'t>(
             sql.trim_matches(|c: char| c.is_ascii_whitespace()),
             "{dialect}: a statement not trimmed"
         );
-        let found = text[cursor..]
-            .match_indices(sql)
-            .map(|(at, _)| cursor + at)
+        let found = occurrences(text, sql, cursor)
             .find(|&at| 1 + text[..at].bytes().filter(|&b| b == b'\n').count() == statement.line);
         let Some(at) = found else {
             panic!(
@@ -515,7 +603,7 @@ fn url_with(input: &str, redaction: Redaction) -> Outcome {
         }
         Err(e) => {
             shown.push(e.to_string());
-            kind(&e.to_string())
+            url_error_kind(&e)
         }
     };
     match config::resolve_url_without_config(Some(&text), |_| None) {
@@ -531,11 +619,20 @@ fn url_with(input: &str, redaction: Redaction) -> Outcome {
 // ---------------------------------------------------------------------------
 // retort.toml.
 
+/// A directory removed when its thread ends.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// The directory the config target writes its file into: one per thread,
 /// so parallel tests do not share it.
 fn config_dir() -> PathBuf {
     thread_local! {
-        static DIR: PathBuf = {
+        static DIR: TempDir = {
             let name: String = format!(
                 "retort-fuzz-config-{}-{:?}",
                 std::process::id(),
@@ -546,10 +643,10 @@ fn config_dir() -> PathBuf {
             .collect();
             let dir = std::env::temp_dir().join(name);
             std::fs::create_dir_all(&dir).expect("a temp dir");
-            dir
+            TempDir(dir)
         };
     }
-    DIR.with(Clone::clone)
+    DIR.with(|dir| dir.0.clone())
 }
 
 /// Loads the input as `retort.toml` (with `{PW}` in it standing for a
@@ -655,7 +752,8 @@ pub fn target(text: &str) -> Outcome {
                 }
             }
             format!(
-                "ok {:?} {planned}",
+                "ok {} {:?} {planned}",
+                kind(&format!("{target:?}")),
                 resolved.map(|_| ()).map_err(|e| kind(&e.to_string()))
             )
         }
