@@ -105,9 +105,14 @@ fn save(target: &str, kind: &str, input: &str) -> PathBuf {
 /// Runs one input as the loop does (quiet hook, caught panic): `Err` holds
 /// the panic message. For replaying kept failures.
 pub fn run_one(target: Harness, input: &str) -> Result<Outcome, String> {
+    run_one_with(|| target(input))
+}
+
+/// Runs `f` with the quiet hook; `Err` holds its panic message.
+pub fn run_one_with<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     install_quiet_hook();
     FUZZING.with(|f| f.set(true));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| target(input)));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
     FUZZING.with(|f| f.set(false));
     result.map_err(|_| LAST_PANIC.with(|last| last.borrow().clone()))
 }

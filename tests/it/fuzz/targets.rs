@@ -422,6 +422,7 @@ pub fn portable_sql(text: &str) -> Outcome {
             }
             assert_eq!(back, schema, "\n--- input\n{text}\n--- written\n{written}");
             render_everywhere(&ops);
+            reverse_undoes(&ops, &schema, text);
             let kinds: std::collections::BTreeSet<&str> = ops.iter().map(op_kind).collect();
             format!("ok {kinds:?}")
         }
@@ -447,6 +448,24 @@ pub fn portable_sql(text: &str) -> Outcome {
         Err(e) => outcome.push_str(&kind(&e.message)),
     }
     outcome
+}
+
+/// The reverse ops, applied last to first, take the schema the ops left
+/// back to the empty one: the downgrade autogenerate writes is exact.
+fn reverse_undoes(ops: &[Op], after: &Schema, text: &str) {
+    let reverse: Option<Vec<Op>> = ops.iter().rev().map(Op::reverse).collect();
+    let Some(reverse) = reverse else { return };
+    let mut schema = after.clone();
+    for op in &reverse {
+        if let Err(e) = op.apply(&mut schema) {
+            panic!("reverse op {op:?} does not apply: {e}\n--- input\n{text}");
+        }
+    }
+    assert_eq!(
+        schema,
+        Schema::default(),
+        "the reverse ops leave a schema\n--- input\n{text}"
+    );
 }
 
 fn render_everywhere(ops: &[Op]) {
@@ -588,8 +607,19 @@ pub fn url_redaction(input: &str) -> Outcome {
 
 fn url_with(input: &str, redaction: Redaction) -> Outcome {
     let (text, password) = with_password(input);
+    let (outcome, shown) = url_outputs(&text);
+    if redaction == Redaction::Checked {
+        assert_no_leak(&text, password, &shown);
+    }
+    outcome
+}
+
+/// What retort shows of a URL: parsed, its `Display`, `Debug` and
+/// `redacted()` (also with a relative SQLite path resolved); refused, the
+/// error; and the same through `--url` resolution.
+pub fn url_outputs(text: &str) -> (Outcome, Vec<String>) {
     let mut shown = Vec::new();
-    let outcome = match DatabaseUrl::parse(&text) {
+    let outcome = match DatabaseUrl::parse(text) {
         Ok(url) => {
             shown.push(url.redacted());
             shown.push(url.to_string());
@@ -606,14 +636,11 @@ fn url_with(input: &str, redaction: Redaction) -> Outcome {
             url_error_kind(&e)
         }
     };
-    match config::resolve_url_without_config(Some(&text), |_| None) {
+    match config::resolve_url_without_config(Some(text), |_| None) {
         Ok(resolved) => shown.push(resolved.url.to_string()),
         Err(e) => shown.push(e.to_string()),
     }
-    if redaction == Redaction::Checked {
-        assert_no_leak(&text, password, &shown);
-    }
-    outcome
+    (outcome, shown)
 }
 
 // ---------------------------------------------------------------------------
