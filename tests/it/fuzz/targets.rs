@@ -252,7 +252,7 @@ pub fn revision_graph(text: &str) -> Outcome {
             Err(e) => errors.push(e),
         }
     }
-    let parsed = revisions.len();
+    let parsed = revisions.len().min(8);
     match RevisionGraph::from_parsed(revisions, errors) {
         Ok(graph) => {
             let heads = graph.heads().to_vec();
@@ -293,7 +293,7 @@ pub fn revision_graph(text: &str) -> Outcome {
         }
         Err(e) => {
             let kinds: std::collections::BTreeSet<String> =
-                e.problems.iter().map(|p| kind(&p.message)).collect();
+                e.problems.iter().map(|p| short_kind(&p.message)).collect();
             format!("{parsed} {kinds:?}")
         }
     }
@@ -781,10 +781,10 @@ pub fn target(text: &str) -> Outcome {
             format!(
                 "ok {} {:?} {planned}",
                 kind(&format!("{target:?}")),
-                resolved.map(|_| ()).map_err(|e| kind(&e.to_string()))
+                resolved.map(|_| ()).map_err(|e| short_kind(&e.to_string()))
             )
         }
-        Err(e) => kind(&e.to_string()),
+        Err(e) => short_kind(&e.to_string()),
     };
     let _ = graph().resolve_name(text);
     match text.parse::<Range>() {
@@ -793,7 +793,17 @@ pub fn target(text: &str) -> Outcome {
             range.start.is_some(),
             range.end.is_some()
         )),
-        Err(e) => outcome.push_str(&kind(&e.to_string())),
+        Err(e) => outcome.push_str(&short_kind(&e.to_string())),
     }
     outcome
+}
+
+/// The first three words of [`kind`]: identifier errors list revision ids
+/// unquoted.
+fn short_kind(message: &str) -> String {
+    kind(message)
+        .split(' ')
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
