@@ -46,9 +46,12 @@ fn fuzz(name: &str, runs: u64, seed: u64, hang_after: Duration) -> driver::Repor
         max_len: 4096,
     };
     let report = driver::run(name, target_fn(name), &seeds, &mutator, &budget);
+    let cpu = report
+        .cpu
+        .map_or_else(|| "?".to_owned(), |cpu| format!("{cpu:.1?}"));
     eprintln!(
-        "fuzz {name}: {} inputs in {:.1?} (slowest {:.1?}), seed {seed}, {} panics, 0 hangs, \
-         corpus {}, outcomes {}",
+        "fuzz {name}: {} inputs in {:.1?} (CPU {cpu}, slowest {:.1?}), seed {seed}, {} panics, \
+         0 hangs, corpus {}, outcomes {}",
         report.runs,
         report.elapsed,
         report.slowest,

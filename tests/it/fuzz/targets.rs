@@ -668,7 +668,11 @@ fn config_dir() -> PathBuf {
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || "-_".contains(*c))
             .collect();
-            let dir = std::env::temp_dir().join(name);
+            // A file per input: memory-backed where there is such a
+            // directory, or the writes cost more than the parsing.
+            let shm = Path::new("/dev/shm");
+            let base = if shm.is_dir() { shm.to_path_buf() } else { std::env::temp_dir() };
+            let dir = base.join(name);
             std::fs::create_dir_all(&dir).expect("a temp dir");
             TempDir(dir)
         };
