@@ -85,12 +85,13 @@ fn install_quiet_hook() {
     });
 }
 
-/// Where failing inputs are written: `target/fuzz-failures/<target>/`.
+/// Where failing inputs are written: `fuzz-failures/<target>/` in the
+/// temporary directory cargo gives integration tests, inside the target
+/// directory.
 pub fn failure_dir(target: &str) -> PathBuf {
-    let base = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-    base.join("fuzz-failures").join(target)
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("fuzz-failures")
+        .join(target)
 }
 
 fn save(target: &str, kind: &str, input: &str) -> PathBuf {

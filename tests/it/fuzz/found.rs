@@ -65,6 +65,8 @@ fn malformed_urls_do_not_leak_their_password() {
             "Qz@Jk/Xq",
         ),
         ("mariadb://u:Qz@Jk/Xq@h/db?connect_timeout=5", "Qz@Jk/Xq"),
+        // A `password=` option before a later `://`: the error shows it.
+        ("sh/db?password=Qz?Jk#Xq&x=sqlite:///path.db", "Qz?Jk#Xq"),
     ];
     let mut leaks = Vec::new();
     for (url, password) in cases {

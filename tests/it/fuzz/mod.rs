@@ -7,12 +7,14 @@
 //!   input under `tests/it/fuzz/regressions/`, so the harnesses cannot rot.
 //! - A campaign: `FUZZ_TARGET=url FUZZ_RUNS=1000000 cargo test --release
 //!   --test it fuzz::campaign -- --ignored --nocapture` (all targets when
-//!   `FUZZ_TARGET` is unset; `FUZZ_SEED` repeats a run).
+//!   `FUZZ_TARGET` is unset; `FUZZ_SEED` repeats a run; without
+//!   `FUZZ_RUNS` it does nothing).
 
 mod driver;
 mod found;
 mod mutate;
 mod seeds;
+mod selftest;
 mod targets;
 
 use std::path::Path;
@@ -128,7 +130,11 @@ fn target() {
 #[test]
 #[ignore = "a campaign of 10^6 inputs per target: run it in release, on purpose"]
 fn campaign() {
-    let runs = env_u64("FUZZ_RUNS").unwrap_or(1_000_000);
+    // `--include-ignored` alone does not start an hour of fuzzing.
+    let Some(runs) = env_u64("FUZZ_RUNS") else {
+        eprintln!("fuzz campaign: set FUZZ_RUNS (e.g. 1000000) to run one");
+        return;
+    };
     let seed = env_u64("FUZZ_SEED").unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -150,8 +156,10 @@ fn campaign() {
 #[test]
 #[ignore = "a tool: needs FUZZ_TARGET and FUZZ_INPUT"]
 fn replay() {
-    let name = std::env::var("FUZZ_TARGET").expect("FUZZ_TARGET");
-    let path = std::env::var("FUZZ_INPUT").expect("FUZZ_INPUT");
+    let (Ok(name), Ok(path)) = (std::env::var("FUZZ_TARGET"), std::env::var("FUZZ_INPUT")) else {
+        eprintln!("fuzz replay: set FUZZ_TARGET and FUZZ_INPUT");
+        return;
+    };
     let input = std::fs::read_to_string(&path).expect("the input file");
     let target = target_fn(&name);
     match driver::run_one(target, &input) {

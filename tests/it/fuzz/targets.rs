@@ -527,8 +527,15 @@ pub fn with_password(input: &str) -> (String, Option<&'static str>) {
     let secret = match (input.find("{PW}"), input.matches("{PW}").count()) {
         (Some(at), 1) => {
             let after_scheme = input.find("://").filter(|&s| s + 3 <= at);
+            // SQLite URLs hold a path, no user: a `:` and `@` there are
+            // part of a file name.
+            let sqlite_path = after_scheme.is_some_and(|s| {
+                input[..s].to_ascii_lowercase().ends_with("sqlite")
+                    && input[s + 3..at].contains('/')
+            });
             let user_part = after_scheme.is_some_and(|s| input[s + 3..at].contains(':'))
-                && input[at + 4..].contains('@');
+                && input[at + 4..].contains('@')
+                && !sqlite_path;
             let option = input[..at].to_ascii_lowercase().ends_with("password=");
             (user_part || option).then_some(password)
         }
