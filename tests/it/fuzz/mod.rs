@@ -46,8 +46,8 @@ fn fuzz(name: &str, runs: u64, seed: u64, hang_after: Duration) -> driver::Repor
         seed,
         hang_after,
         // Parsing costs by the byte and portable SQL is parsed six times
-        // an input; 2 KiB holds dozens of statements.
-        max_len: if name == "portable_sql" { 2048 } else { 4096 },
+        // an input; 1 KiB holds a dozen statements.
+        max_len: if name == "portable_sql" { 1024 } else { 4096 },
     };
     let report = driver::run(name, target_fn(name), &seeds, &mutator, &budget);
     let cpu = report
