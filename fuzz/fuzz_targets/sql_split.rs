@@ -1,5 +1,5 @@
 //! libFuzzer entry for the `sql_split` target of the stable harness
-//! (`tests/it/fuzz/targets.rs`, included as it is, so both check the same
+//! (`tests/it/fuzz/targets/`, included as it is, so both check the same
 //! properties). Run with `cargo +nightly fuzz run sql_split`; see
 //! `fuzz/README.md`.
 
@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../tests/it/fuzz/targets.rs"]
+#[path = "../../tests/it/fuzz/targets/mod.rs"]
 #[allow(dead_code)]
 mod targets;
 
