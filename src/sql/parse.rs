@@ -1723,7 +1723,9 @@ impl Working {
                 let result = op.apply(&mut view);
                 match view.tables.pop() {
                     Some(table) => self.schema.tables[position] = table,
-                    None => self.remove(position),
+                    // The slot holds the placeholder `take` left, so the
+                    // name comes from the op.
+                    None => self.remove(position, name),
                 }
                 result?;
                 match op {
@@ -1740,13 +1742,12 @@ impl Working {
         }
     }
 
-    /// Forgets a dropped table; the positions after it move down.
-    fn remove(&mut self, position: usize) {
-        let table = self.schema.tables.remove(position);
-        self.tables.remove(&table.name);
-        for index in &table.indexes {
-            self.indexes.remove(&index.name);
-        }
+    /// Forgets the dropped table `name` and its indexes; the positions after
+    /// it move down.
+    fn remove(&mut self, position: usize, name: &str) {
+        self.schema.tables.remove(position);
+        self.tables.remove(name);
+        self.indexes.retain(|_, table| table != name);
         for p in self.tables.values_mut() {
             if *p > position {
                 *p -= 1;

@@ -21,10 +21,13 @@ pub(crate) const REDACTED: &str = "***";
 /// for the scheme's).
 fn authority_start(raw: &str) -> usize {
     match raw.find("://") {
+        // An empty scheme is no scheme: in `://pw@h` the `:` is the
+        // password's.
         Some(i)
-            if raw[..i]
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '_' | '.')) =>
+            if i > 0
+                && raw[..i]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '_' | '.')) =>
         {
             i + 3
         }
@@ -57,6 +60,25 @@ pub(crate) fn is_secret_option(name: &str) -> bool {
 /// `postgresql://user:secret`); and the values of secret options in the
 /// rest.
 fn hidden_ranges(raw: &str, guess_port: bool) -> Vec<Range<usize>> {
+    let mut ranges = candidate_ranges(raw, guess_port);
+    // The password span can end inside a secret option's value (an `@` in
+    // it), and a value can start inside the span: read the options over the
+    // whole text too, and hide the union.
+    secret_option_values(raw, 0, &mut ranges);
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+/// [`hidden_ranges`] before the whole-text option pass, possibly
+/// overlapping.
+fn candidate_ranges(raw: &str, guess_port: bool) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     if let Some(span) = secret_span(raw) {
         secret_option_values(&raw[..span.start], 0, &mut out);
@@ -82,7 +104,8 @@ fn hidden_ranges(raw: &str, guess_port: bool) -> Vec<Range<usize>> {
 }
 
 /// Pushes the ranges (shifted by `offset`) of the values of `key=value`
-/// pieces (between `?`/`&` and `&`) whose key names a secret. Works on any
+/// pieces (starting after a `?` or `&`, a value up to the next `&`) whose
+/// key names a secret. Works on any
 /// fragment of a URL, so it can run on the text on either side of a span.
 fn secret_option_values(text: &str, offset: usize, out: &mut Vec<Range<usize>>) {
     let mut start = 0;
@@ -91,10 +114,15 @@ fn secret_option_values(text: &str, offset: usize, out: &mut Vec<Range<usize>>) 
             .find(['?', '&'])
             .map_or(text.len(), |i| start + i);
         let piece = &text[start..end];
+        let mut end = end;
         if let Some((key, _)) = piece.split_once('=')
             && is_secret_option(&decode(key, Plus::Space).unwrap_or_else(|| key.to_string()))
         {
-            out.push(offset + start + key.len() + 1..offset + end);
+            // A value runs to the next `&`: SQLAlchemy splits the query on
+            // `&` alone, so a raw `?` or `#` belongs to the secret.
+            let value = start + key.len() + 1;
+            end = text[value..].find('&').map_or(text.len(), |i| value + i);
+            out.push(offset + value..offset + end);
         }
         if end == text.len() {
             return;
@@ -146,6 +174,11 @@ mod tests {
     fn redact_raw_cases() {
         for (raw, shown) in [
             ("postgresql://u:pw@h/db", "postgresql://u:***@h/db"),
+            // A secret option's value runs to the next `&`, `?` and `#` included.
+            (
+                "postgresql://h/db?password=a?b#c&x=1",
+                "postgresql://h/db?password=***&x=1",
+            ),
             ("postgresql://h:5432/db", "postgresql://h:5432/db"),
             ("postgresql://h:abc/db", "postgresql://h:***"),
             ("postgresql://u@h/db", "postgresql://u@h/db"),

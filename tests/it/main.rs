@@ -12,6 +12,7 @@ mod create;
 mod db;
 mod errors;
 mod escapes;
+mod fuzz;
 mod graph;
 mod init;
 mod json;
