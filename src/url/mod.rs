@@ -278,8 +278,12 @@ impl DatabaseUrl {
 
         let connect = options::read(dialect, &options).map_err(|e| UrlError::InvalidOption {
             url: redacted.clone(),
-            option: e.option,
-            message: e.message,
+            option: redact::scrub(&e.option, raw),
+            message: redact::secrets(raw)
+                .into_iter()
+                .fold(e.message, |message, secret| {
+                    message.replace(secret, REDACTED)
+                }),
         })?;
         let raw_query = raw[rest_start + parts.query_start..].to_string();
         let shown = redact_parsed(raw);
@@ -452,14 +456,15 @@ impl fmt::Debug for DatabaseUrl {
     // Written by hand so that `{:?}` in a log or a panic message cannot leak
     // the password.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let options: Vec<(&str, &str)> = self
+        let options: Vec<(&str, String)> = self
             .options
             .iter()
             .map(|(k, v)| {
                 let v = if is_secret_option(k) {
-                    REDACTED
+                    REDACTED.to_owned()
                 } else {
-                    v.as_str()
+                    // A value may itself read as `…?password=…`.
+                    redact::scrub(v, v)
                 };
                 (k.as_str(), v)
             })

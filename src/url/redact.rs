@@ -115,14 +115,21 @@ fn secret_option_values(text: &str, offset: usize, out: &mut Vec<Range<usize>>) 
             .map_or(text.len(), |i| start + i);
         let piece = &text[start..end];
         let mut end = end;
-        if let Some((key, _)) = piece.split_once('=')
-            && is_secret_option(&decode(key, Plus::Space).unwrap_or_else(|| key.to_string()))
-        {
-            // A value runs to the next `&`: SQLAlchemy splits the query on
-            // `&` alone, so a raw `?` or `#` belongs to the secret.
-            let value = start + key.len() + 1;
-            end = text[value..].find('&').map_or(text.len(), |i| value + i);
-            out.push(offset + value..offset + end);
+        // Any `key=` in the piece may start a secret, not only its first
+        // (`a=b=password=…` is one option to a parser, but reads as a
+        // password to a person).
+        let mut key_start = 0;
+        for (eq, _) in piece.match_indices('=') {
+            let key = &piece[key_start..eq];
+            if is_secret_option(&decode(key, Plus::Space).unwrap_or_else(|| key.to_string())) {
+                // A value runs to the next `&`: SQLAlchemy splits the query
+                // on `&` alone, so a raw `?` or `#` belongs to the secret.
+                let value = start + eq + 1;
+                end = text[value..].find('&').map_or(text.len(), |i| value + i);
+                out.push(offset + value..offset + end);
+                break;
+            }
+            key_start = eq + 1;
         }
         if end == text.len() {
             return;
@@ -154,6 +161,29 @@ pub(crate) fn redact_parsed(raw: &str) -> String {
 /// than the parser would rather than less (see [`hidden_ranges`]).
 pub(crate) fn redact_raw(raw: &str) -> String {
     hide(raw, &hidden_ranges(raw, true))
+}
+
+/// `piece`, a part of `raw` quoted in a message, as it may be shown: `***`
+/// when it stands (anywhere it occurs in `raw`) across a part that
+/// [`redact_raw`] hides, so that a name cut out of the middle of a password
+/// is not shown either.
+pub(crate) fn scrub(piece: &str, raw: &str) -> String {
+    if piece.is_empty() {
+        return String::new();
+    }
+    let hidden = hidden_ranges(raw, true);
+    let overlaps = raw.match_indices(piece).any(|(at, _)| {
+        let end = at + piece.len();
+        hidden.iter().any(|r| at < r.end && r.start < end)
+    });
+    if overlaps || !raw.contains(piece) {
+        // Not found as written (decoded, say): hide what looks secret in it.
+        if overlaps {
+            return REDACTED.to_owned();
+        }
+        return hide(piece, &hidden_ranges(piece, true));
+    }
+    piece.to_owned()
 }
 
 /// The parts of `raw` that [`redact_raw`] hides, as written, so that a

@@ -86,10 +86,17 @@ fn decode_percent(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Panics when any of `shown` holds a piece of `password`.
+/// Panics when any of `shown` holds a piece of `password`. A piece that the
+/// input also holds outside the password (a mutation may copy `%40` into a
+/// host name) may be shown: it is that other part being echoed.
 pub fn assert_no_leak(input: &str, password: Option<&str>, shown: &[String]) {
     let Some(password) = password else { return };
+    let rest = input.replace(password, "\u{0}");
+    let rest_decoded = decode_percent(&rest);
     for piece in secret_pieces(password) {
+        if rest.contains(&piece) || rest_decoded.contains(&piece) {
+            continue;
+        }
         for text in shown {
             assert!(
                 !text.contains(&piece),
