@@ -22,6 +22,7 @@ use crate::cli::Context;
 use crate::cli::args::{MigrateArgs, OfflineArgs, RevArgs};
 use crate::cli::error::CliError;
 use crate::cli::output::revision_short;
+use crate::cli::stopped;
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_current_thread()
@@ -150,6 +151,7 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
             "modified": status.modified,
             "unknown": status.unknown,
             "drift": drift,
+            "stopped": stopped::json(status.partial.as_ref()),
         }));
         return Ok(0);
     }
@@ -210,21 +212,7 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
         None => {}
     }
     if let Some(row) = &status.partial {
-        let applied = usize::try_from(row.statements_applied).unwrap_or(0);
-        let total = usize::try_from(row.statements_total).unwrap_or(0);
-        out.line(&format!(
-            "Stopped part way: {}",
-            printable(&migrate::partial_text(
-                &row.revision,
-                applied,
-                total,
-                row.error.as_deref()
-            ))
-        ));
-        out.line(&format!(
-            "  `retort upgrade` refuses to run it from the top; `retort upgrade --resume` continues at statement {}",
-            applied + 1
-        ));
+        stopped::print(out, row);
     }
     Ok(0)
 }
