@@ -509,6 +509,16 @@ pub fn migrate_error(error: migrate::Error) -> CliError {
         .or_else(|| {
             Some(format!("nothing of the revision ran; fix it and run again (statement: {})", one_line(&failure.sql)))
         }),
+        E::Partial { applied, error: Some(_), direction, .. } if direction == "down" => Some(format!(
+            "fix the file, then the same `retort downgrade` with `--resume` continues after statement {applied}; \
+             or undo those statements by hand; `retort stamp` to the revision below marks it reverted without running it"
+        )),
+        E::Partial { applied, error: None, direction, .. } if direction == "down" => Some(format!(
+            "check in the database whether statement {} took effect; if it did not, the same `retort downgrade` \
+             with `--resume` runs it again and continues; if it did, undo it by hand first (or, when the whole \
+             downgrade is done, `retort stamp` to the revision below marks it reverted)",
+            applied + 1
+        )),
         E::Partial { applied, error: Some(_), .. } => Some(format!(
             "fix the file, then `retort upgrade --resume` continues after statement {applied}; \
              or undo those statements by hand and run `retort upgrade`; `retort stamp` marks a revision done without running it"

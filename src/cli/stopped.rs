@@ -29,10 +29,18 @@ pub fn print(out: &Output, row: &LogRow) {
             row.error.as_deref()
         ))
     ));
-    out.line(&format!(
-        "  `retort upgrade` refuses to run it from the top; `retort upgrade --resume` continues at statement {}",
-        applied + 1
-    ));
+    out.line(&if row.direction == "down" {
+        format!(
+            "  this was its downgrade: `retort downgrade` refuses to run it from the top; the same downgrade \
+             with `--resume` continues at statement {}",
+            applied + 1
+        )
+    } else {
+        format!(
+            "  `retort upgrade` refuses to run it from the top; `retort upgrade --resume` continues at statement {}",
+            applied + 1
+        )
+    });
 }
 
 /// `status --format json`'s `stopped` member: `null`, or what the log row

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use partial::partial_text;
-use partial::{check_resume, partial};
+use partial::{check_resume, partial, stopped};
 pub use run::{Batching, Event, Runner, Sink, StepReport};
 use stamp::run_stamp;
 
@@ -83,6 +83,8 @@ pub enum Error {
     Partial {
         revision: String,
         path: PathBuf,
+        /// `up` or `down`: which command to rerun with `--resume`.
+        direction: String,
         applied: usize,
         total: usize,
         /// `None` when the run was interrupted (killed, connection lost)
@@ -243,12 +245,12 @@ pub async fn status(
         }
     };
     Ok(Status {
+        partial: stopped(&log, pending.first().map(String::as_str), &rows),
         current: rows,
         modified: modified(graph, &applied, &log)
             .into_iter()
             .map(|(id, _)| id)
             .collect(),
-        partial: partial(&log, pending.first().map(String::as_str)),
         pending,
         unknown,
     })
@@ -379,6 +381,7 @@ async fn locked(
                     return Err(Error::Partial {
                         revision: row.revision.clone(),
                         path: graph.revision(first.node).path.clone(),
+                        direction: row.direction.clone(),
                         applied: row.statements_applied as usize,
                         total: row.statements_total as usize,
                         error: row.error.clone(),

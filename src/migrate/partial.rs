@@ -41,6 +41,21 @@ pub(super) fn partial(log: &[LogRow], revision: Option<&str>) -> Option<LogRow> 
         .cloned()
 }
 
+/// What `status` reports as stopped part way: an interrupted upgrade leaves
+/// its revision pending (the first pending one is the one it ran), an
+/// interrupted downgrade leaves it current.
+pub(super) fn stopped(
+    log: &[LogRow],
+    first_pending: Option<&str>,
+    current: &[String],
+) -> Option<LogRow> {
+    partial(log, first_pending).or_else(|| {
+        current
+            .iter()
+            .find_map(|id| partial(log, Some(id)).filter(|row| row.direction == "down"))
+    })
+}
+
 /// Refuses `--resume` when a statement that already ran is no longer the
 /// one in the file: skipping by count would skip the wrong statement.
 pub(super) fn check_resume(

@@ -194,6 +194,58 @@ fn killed_run(backend: Backend) {
 }
 per_backend!(killed_run: Sqlite sqlite, Postgres postgres);
 
+/// A downgrade killed part way on MySQL/MariaDB leaves its revision current:
+/// `status` still reports it as stopped, and the help on the refusal
+/// names `downgrade --resume`, not `upgrade`.
+#[test]
+fn mysql_killed_downgrade() {
+    let Some(p) = DbProject::new(Backend::Mysql) else {
+        return;
+    };
+    p.table_revision(R[0], "");
+    p.revision(
+        R[1],
+        R[0],
+        "-- migrate:upgrade\nCREATE TABLE k (n INTEGER);\nINSERT INTO k (n) VALUES (1);\n\n\
+         -- migrate:downgrade\nDELETE FROM k;\nSELECT SLEEP(2);\nDROP TABLE k;\n",
+    );
+    p.run(&["upgrade"]).success();
+    let mut child = p.spawn(&["-v", "downgrade", R[0]]);
+    wait_until_busy(&p, &mut child, "SLEEP(2)");
+    child.kill().expect("SIGKILL retort");
+    child.wait().expect("reap retort");
+    wait_for_orphaned_sessions(&p);
+    assert_eq!(p.versions(), [R[1]]);
+    assert!(p.db.has_table("k"));
+
+    let status = p.run(&["status"]).success().stdout;
+    for part in [
+        "Stopped part way",
+        R[1],
+        "statement 2 of 3 was running",
+        "downgrade",
+    ] {
+        assert!(status.contains(part), "no `{part}` in\n{status}");
+    }
+    let json = p.run(&["status", "--format", "json"]).success().json();
+    assert_eq!(json["stopped"]["revision"], R[1], "{json}");
+    assert_eq!(json["stopped"]["direction"], "down", "{json}");
+    assert_eq!(json["stopped"]["uncertain_statement"], 2, "{json}");
+
+    let refused = p.run(&["downgrade", R[0]]).code(1);
+    assert!(
+        !refused.stderr_flat().contains("upgrade --resume"),
+        "{}",
+        refused.stderr
+    );
+    refused.stderr_has(&[R[1], "interrupted", "downgrade", "--resume"]);
+    p.run(&["downgrade", R[0], "--resume"]).success();
+    assert_eq!(p.versions(), [R[0]]);
+    assert!(!p.db.has_table("k"));
+    let status = p.run(&["status"]).success().stdout;
+    assert!(!status.contains("Stopped part way"), "{status}");
+}
+
 /// Waits until the session of a killed run has ended. PostgreSQL finishes
 /// the statement it was running before it notices, and retort sets
 /// client_connection_check_interval, so the session (and its advisory lock)
