@@ -76,6 +76,9 @@ struct Interruptions {
     in_flight_ran: usize,
     /// Interrupted revisions that `upgrade --resume` then completed.
     resumed: usize,
+    /// Of those, how many were resumed after `downgrade base` had reverted
+    /// the revisions below, so that they came last in the plan.
+    after_downgrade: usize,
 }
 
 /// After a kill on MySQL/MariaDB, where each revision runs outside a
@@ -85,8 +88,15 @@ struct Interruptions {
 /// statements the log says finished plus perhaps the one in flight, and
 /// after that one is undone by hand when it ran (as docs/running-migrations.md
 /// says), `upgrade --resume` completes. Otherwise a plain `upgrade` does.
-/// Returns how many revisions were applied when killed.
-fn check_interrupted(p: &DbProject, context: &str, seen: &mut Interruptions) -> usize {
+/// With `detour`, `downgrade base` runs first, so the interrupted revision
+/// comes after others in the plan: still reported, still refused before
+/// anything runs. Returns how many revisions were applied when killed.
+fn check_interrupted(
+    p: &DbProject,
+    context: &str,
+    detour: bool,
+    seen: &mut Interruptions,
+) -> usize {
     let newest = p.db.query(&format!(
         "SELECT CONCAT(revision, ':', direction, ':', success, ':', statements_applied, ':', \
          statements_total, ':', error IS NULL) FROM {}_log ORDER BY id DESC LIMIT 1",
@@ -164,12 +174,25 @@ fn check_interrupted(p: &DbProject, context: &str, seen: &mut Interruptions) -> 
         ran == done
     };
 
+    let mut now_applied = applied;
+    if detour && applied > 0 {
+        p.run(&["downgrade", "base"]).success();
+        now_applied = 0;
+        seen.after_downgrade += 1;
+        let text = p.run(&["status"]).success().stdout;
+        for part in ["Stopped part way", id, &running] {
+            assert!(
+                text.contains(part),
+                "{context}: after downgrade base, no `{part}` in\n{text}"
+            );
+        }
+    }
     p.run(&["upgrade"])
         .code(1)
         .stderr_has(&[id, "interrupted", "--resume"]);
     assert_eq!(
         assert_whole_revisions(p, context, Some(index)),
-        applied,
+        now_applied,
         "{context}: a refused upgrade changed the version"
     );
     if in_flight_ran {
@@ -260,7 +283,7 @@ fn kill_campaign(backend: Backend) {
         child.wait().expect("reap retort");
         wait_for_orphaned_sessions(&p);
         reached[if backend == Backend::Mysql {
-            check_interrupted(&p, &context, &mut interruptions)
+            check_interrupted(&p, &context, rng.bool(), &mut interruptions)
         } else {
             let applied = assert_whole_revisions(&p, &context, None);
             p.run(&["upgrade"]).success();
@@ -277,8 +300,12 @@ fn kill_campaign(backend: Backend) {
     if backend == Backend::Mysql {
         eprintln!(
             "kill campaign, {backend}: {} kills left a revision interrupted, each shown by status; \
-             the statement in flight had run in {}; {} resumed runs completed",
-            interruptions.seen, interruptions.in_flight_ran, interruptions.resumed
+             the statement in flight had run in {}; {} resumed runs completed, {} of them after \
+             `downgrade base`",
+            interruptions.seen,
+            interruptions.in_flight_ran,
+            interruptions.resumed,
+            interruptions.after_downgrade
         );
     }
 }
