@@ -22,6 +22,7 @@ use crate::cli::Context;
 use crate::cli::args::{MigrateArgs, OfflineArgs, RevArgs};
 use crate::cli::error::CliError;
 use crate::cli::output::revision_short;
+use crate::cli::stopped;
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_current_thread()
@@ -150,6 +151,7 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
             "modified": status.modified,
             "unknown": status.unknown,
             "drift": drift,
+            "stopped": stopped::json(status.partial.as_ref()),
         }));
         return Ok(0);
     }
@@ -210,21 +212,7 @@ pub fn status(context: &Context) -> Result<u8, CliError> {
         None => {}
     }
     if let Some(row) = &status.partial {
-        let applied = usize::try_from(row.statements_applied).unwrap_or(0);
-        let total = usize::try_from(row.statements_total).unwrap_or(0);
-        out.line(&format!(
-            "Stopped part way: {}",
-            printable(&migrate::partial_text(
-                &row.revision,
-                applied,
-                total,
-                row.error.as_deref()
-            ))
-        ));
-        out.line(&format!(
-            "  `retort upgrade` refuses to run it from the top; `retort upgrade --resume` continues at statement {}",
-            applied + 1
-        ));
+        stopped::print(out, row);
     }
     Ok(0)
 }
@@ -521,6 +509,16 @@ pub fn migrate_error(error: migrate::Error) -> CliError {
         .or_else(|| {
             Some(format!("nothing of the revision ran; fix it and run again (statement: {})", one_line(&failure.sql)))
         }),
+        E::Partial { applied, error: Some(_), direction, .. } if direction == "down" => Some(format!(
+            "fix the file, then the same `retort downgrade` with `--resume` continues after statement {applied}; \
+             or undo those statements by hand; `retort stamp` to the revision below marks it reverted without running it"
+        )),
+        E::Partial { applied, error: None, direction, .. } if direction == "down" => Some(format!(
+            "check in the database whether statement {} took effect; if it did not, the same `retort downgrade` \
+             with `--resume` runs it again and continues; if it did, undo it by hand first (or, when the whole \
+             downgrade is done, `retort stamp` to the revision below marks it reverted)",
+            applied + 1
+        )),
         E::Partial { applied, error: Some(_), .. } => Some(format!(
             "fix the file, then `retort upgrade --resume` continues after statement {applied}; \
              or undo those statements by hand and run `retort upgrade`; `retort stamp` marks a revision done without running it"

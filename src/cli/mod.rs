@@ -11,6 +11,7 @@ mod init;
 mod inspect;
 pub mod output;
 mod schema;
+mod stopped;
 
 use std::path::PathBuf;
 

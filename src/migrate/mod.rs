@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use partial::partial_text;
-use partial::{check_resume, partial};
+use partial::{resume_points, stopped};
 pub use run::{Batching, Event, Runner, Sink, StepReport};
 use stamp::run_stamp;
 
@@ -83,6 +83,8 @@ pub enum Error {
     Partial {
         revision: String,
         path: PathBuf,
+        /// `up` or `down`: which command to rerun with `--resume`.
+        direction: String,
         applied: usize,
         total: usize,
         /// `None` when the run was interrupted (killed, connection lost)
@@ -243,12 +245,12 @@ pub async fn status(
         }
     };
     Ok(Status {
+        partial: stopped(&log, &pending, &rows),
         current: rows,
         modified: modified(graph, &applied, &log)
             .into_iter()
             .map(|(id, _)| id)
             .collect(),
-        partial: partial(&log, pending.first().map(String::as_str)),
         pending,
         unknown,
     })
@@ -369,26 +371,11 @@ async fn locked(
             }
         }
         let plan = make_plan(graph, &state, operation)?;
-        let Some(first) = plan.steps.first() else {
+        if plan.steps.is_empty() {
             return Ok(reports);
-        };
+        }
         let prepared = prepare_all(graph, dialect, &state, &plan)?;
-        let resume_from = match partial(&log, Some(&graph.revision(first.node).id.0)) {
-            Some(row) if row.direction == first.direction.as_str() => {
-                if !settings.resume {
-                    return Err(Error::Partial {
-                        revision: row.revision.clone(),
-                        path: graph.revision(first.node).path.clone(),
-                        applied: row.statements_applied as usize,
-                        total: row.statements_total as usize,
-                        error: row.error.clone(),
-                    });
-                }
-                check_resume(graph, &row, &prepared[0])?;
-                row.statements_applied as usize
-            }
-            _ => 0,
-        };
+        let resume_from = resume_points(graph, &log, &prepared, settings.resume)?;
         let runner = Runner {
             graph,
             dialect,
@@ -624,7 +611,7 @@ pub async fn script(
             } else {
                 Batching::Single
             },
-            resume_from: 0,
+            resume_from: Vec::new(),
             operation: operation_name(operation),
         };
         let prepared = prepare_all(graph, dialect, &state, &plan)?;

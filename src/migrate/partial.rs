@@ -41,13 +41,58 @@ pub(super) fn partial(log: &[LogRow], revision: Option<&str>) -> Option<LogRow> 
         .cloned()
 }
 
+/// What `status` reports as stopped part way: an interrupted upgrade leaves
+/// its revision pending (not always the first pending one: on a branched
+/// graph another branch may come first), an interrupted downgrade leaves it
+/// current.
+pub(super) fn stopped(log: &[LogRow], pending: &[String], current: &[String]) -> Option<LogRow> {
+    let find = |ids: &[String], direction: &str| {
+        ids.iter()
+            .find_map(|id| partial(log, Some(id)).filter(|row| row.direction == direction))
+    };
+    find(pending, "up").or_else(|| find(current, "down"))
+}
+
+/// For each step of a run, how many of its statements an earlier attempt
+/// that stopped part way already ran, so that `--resume` skips them; without
+/// `--resume`, such a step refuses the whole run before anything runs. Any
+/// step may be one: on a branched graph the plan can reach a stopped
+/// revision after a revision of another branch.
+pub(super) fn resume_points(
+    graph: &RevisionGraph,
+    log: &[LogRow],
+    prepared: &[Prepared],
+    resume: bool,
+) -> Result<Vec<usize>, Error> {
+    prepared
+        .iter()
+        .map(|step| {
+            let revision = graph.revision(step.step.node);
+            let Some(row) = partial(log, Some(&revision.id.0))
+                .filter(|row| row.direction == step.step.direction.as_str())
+            else {
+                return Ok(0);
+            };
+            let applied = usize::try_from(row.statements_applied).unwrap_or(0);
+            if !resume {
+                return Err(Error::Partial {
+                    revision: row.revision.clone(),
+                    path: revision.path.clone(),
+                    direction: row.direction.clone(),
+                    applied,
+                    total: usize::try_from(row.statements_total).unwrap_or(0),
+                    error: row.error.clone(),
+                });
+            }
+            check_resume(graph, &row, step)?;
+            Ok(applied)
+        })
+        .collect()
+}
+
 /// Refuses `--resume` when a statement that already ran is no longer the
 /// one in the file: skipping by count would skip the wrong statement.
-pub(super) fn check_resume(
-    graph: &RevisionGraph,
-    row: &LogRow,
-    prepared: &Prepared,
-) -> Result<(), Error> {
+fn check_resume(graph: &RevisionGraph, row: &LogRow, prepared: &Prepared) -> Result<(), Error> {
     let Some(stored) = &row.statement_hashes else {
         // Logged by a retort that kept no hashes: the count is all there is.
         return Ok(());

@@ -147,9 +147,10 @@ pub struct Runner<'a> {
     pub dialect: &'static dyn Dialect,
     pub tables: Tables,
     pub batching: Batching,
-    /// Statements of the first step already run by an earlier, failed
-    /// attempt on a database without transactional DDL (`--resume`).
-    pub resume_from: usize,
+    /// For each step, its statements already run by an earlier attempt
+    /// that stopped part way outside a transaction (`--resume`); a step
+    /// past the end of the list skips none.
+    pub resume_from: Vec<usize>,
     /// `"upgrade"`, `"downgrade"`: recorded in the log.
     pub operation: &'static str,
 }
@@ -173,7 +174,7 @@ impl Runner<'_> {
         let mut reports = Vec::with_capacity(steps.len());
         let mut open: Option<Open> = None;
         for (index, prepared) in steps.iter().enumerate() {
-            let skip = if index == 0 { self.resume_from } else { 0 };
+            let skip = self.resume_from.get(index).copied().unwrap_or(0);
             // In one long transaction, foreign keys go off up front if any step needs it.
             let pause_all =
                 self.batching != Batching::PerRevision && steps.iter().any(|p| p.foreign_keys_off);

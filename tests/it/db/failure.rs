@@ -1,6 +1,6 @@
 //! A statement that fails, and a run that is killed: PostgreSQL and SQLite
 //! keep the database at the previous revision; MariaDB reports what ran and
-//! continues with `--resume`.
+//! continues with `--resume`. The kill -9 campaign is in `kill.rs`.
 
 use std::io::{BufRead, BufReader};
 use std::process::Child;
@@ -72,6 +72,20 @@ fn mysql_partial_failure_and_resume() {
         "{}",
         status.stdout
     );
+    let json = p.run(&["status", "--format", "json"]).success().json();
+    let stopped = &json["stopped"];
+    assert_eq!(stopped["revision"], R[1], "{json}");
+    assert_eq!(stopped["state"], "failed", "{json}");
+    assert_eq!(stopped["statements_applied"], 2, "{json}");
+    assert_eq!(stopped["statements_total"], 3, "{json}");
+    assert!(stopped["uncertain_statement"].is_null(), "{json}");
+    assert!(
+        stopped["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no_such_table")),
+        "{json}"
+    );
+    assert_eq!(stopped["resume_at"], 3, "{json}");
 
     // Without --resume, a second run refuses rather than failing on `CREATE TABLE a`.
     p.run(&["upgrade"])
@@ -180,25 +194,129 @@ fn killed_run(backend: Backend) {
 }
 per_backend!(killed_run: Sqlite sqlite, Postgres postgres);
 
-/// On PostgreSQL, waits until the session of a killed run has ended: the
-/// server finishes the statement it was running before it notices, and
-/// retort sets client_connection_check_interval, so the session (and its
-/// advisory lock) ends within about a second. Until then what the test
-/// reads may still change.
-fn wait_for_orphaned_sessions(p: &DbProject) {
-    if p.db.backend != Backend::Postgres {
+/// A downgrade killed part way on MySQL/MariaDB leaves its revision current:
+/// `status` still reports it as stopped, and the help on the refusal
+/// names `downgrade --resume`, not `upgrade`.
+#[test]
+fn mysql_killed_downgrade() {
+    let Some(p) = DbProject::new(Backend::Mysql) else {
         return;
+    };
+    p.table_revision(R[0], "");
+    p.revision(
+        R[1],
+        R[0],
+        "-- migrate:upgrade\nCREATE TABLE k (n INTEGER);\nINSERT INTO k (n) VALUES (1);\n\n\
+         -- migrate:downgrade\nDELETE FROM k;\nSELECT SLEEP(2);\nDROP TABLE k;\n",
+    );
+    p.run(&["upgrade"]).success();
+    let mut child = p.spawn(&["-v", "downgrade", R[0]]);
+    wait_until_busy(&p, &mut child, "SLEEP(2)");
+    child.kill().expect("SIGKILL retort");
+    child.wait().expect("reap retort");
+    wait_for_orphaned_sessions(&p);
+    assert_eq!(p.versions(), [R[1]]);
+    assert!(p.db.has_table("k"));
+
+    let status = p.run(&["status"]).success().stdout;
+    for part in [
+        "Stopped part way",
+        R[1],
+        "statement 2 of 3 was running",
+        "downgrade",
+    ] {
+        assert!(status.contains(part), "no `{part}` in\n{status}");
     }
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !p
-        .db
-        .query(
+    let json = p.run(&["status", "--format", "json"]).success().json();
+    assert_eq!(json["stopped"]["revision"], R[1], "{json}");
+    assert_eq!(json["stopped"]["direction"], "down", "{json}");
+    assert_eq!(json["stopped"]["uncertain_statement"], 2, "{json}");
+
+    let refused = p.run(&["downgrade", R[0]]).code(1);
+    assert!(
+        !refused.stderr_flat().contains("upgrade --resume"),
+        "{}",
+        refused.stderr
+    );
+    refused.stderr_has(&[R[1], "interrupted", "downgrade", "--resume"]);
+    p.run(&["downgrade", R[0], "--resume"]).success();
+    assert_eq!(p.versions(), [R[0]]);
+    assert!(!p.db.has_table("k"));
+    let status = p.run(&["status"]).success().stdout;
+    assert!(!status.contains("Stopped part way"), "{status}");
+}
+
+/// On a branched graph the revision interrupted on MySQL/MariaDB need not
+/// come first in the next plan: `status` still reports it, and `upgrade
+/// heads` refuses before running anything rather than running the other
+/// branch and then the interrupted revision from its top; `--resume` then
+/// skips the statements that ran.
+#[test]
+fn mysql_interrupted_on_a_later_branch() {
+    let Some(p) = DbProject::new(Backend::Mysql) else {
+        return;
+    };
+    let plain = "-- migrate:upgrade\nSELECT 1;\n\n-- migrate:downgrade\nSELECT 1;\n";
+    p.table_revision(R[0], "");
+    p.revision(R[1], R[0], plain);
+    p.revision(R[2], R[0], plain);
+    p.run(&["upgrade", R[0]]).success();
+    let pending = p.run(&["status", "--format", "json"]).success().json()["pending"].clone();
+    // The branch the plan reaches second is the one to interrupt.
+    let (other, second) = match (pending[0].as_str(), pending[1].as_str()) {
+        (Some(a), Some(b)) => (a.to_owned(), b.to_owned()),
+        _ => panic!("two pending revisions: {pending}"),
+    };
+    p.revision(
+        &second,
+        R[0],
+        "-- migrate:upgrade\nCREATE TABLE k (n INTEGER);\nINSERT INTO k (n) VALUES (1);\n\
+         SELECT SLEEP(2);\nINSERT INTO k (n) VALUES (2);\n\n\
+         -- migrate:downgrade\nDROP TABLE k;\n",
+    );
+    let mut child = p.spawn(&["-v", "upgrade", &second]);
+    wait_until_busy(&p, &mut child, "SLEEP(2)");
+    child.kill().expect("SIGKILL retort");
+    child.wait().expect("reap retort");
+    wait_for_orphaned_sessions(&p);
+
+    let status = p.run(&["status"]).success().stdout;
+    for part in ["Stopped part way", &second, "statement 3 of 4 was running"] {
+        assert!(status.contains(part), "no `{part}` in\n{status}");
+    }
+    p.run(&["upgrade", "heads"])
+        .code(1)
+        .stderr_has(&[&second, "interrupted", "--resume"]);
+    assert_eq!(p.versions(), [R[0]], "the refused run applied {other}");
+    assert_eq!(p.db.query("SELECT n FROM k ORDER BY n"), ["1"]);
+
+    p.run(&["upgrade", "heads", "--resume"]).success();
+    let mut heads = vec![other, second];
+    heads.sort();
+    assert_eq!(p.versions(), heads);
+    assert_eq!(p.db.query("SELECT n FROM k ORDER BY n"), ["1", "2"]);
+}
+
+/// Waits until the session of a killed run has ended. PostgreSQL finishes
+/// the statement it was running before it notices, and retort sets
+/// client_connection_check_interval, so the session (and its advisory lock)
+/// ends within about a second; MySQL/MariaDB end it once the statement
+/// that was running returns. Until then what the test reads may still
+/// change.
+pub(super) fn wait_for_orphaned_sessions(p: &DbProject) {
+    let others = match p.db.backend {
+        Backend::Sqlite => return,
+        Backend::Postgres => {
             "SELECT COUNT(*)::text FROM pg_stat_activity \
-             WHERE datname = current_database() AND pid <> pg_backend_pid()",
-        )
-        .iter()
-        .all(|n| n == "0")
-    {
+             WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        }
+        Backend::Mysql => {
+            "SELECT CAST(COUNT(*) AS CHAR) FROM information_schema.processlist \
+             WHERE db = DATABASE() AND id <> CONNECTION_ID()"
+        }
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !p.db.query(others).iter().all(|n| n == "0") {
         assert!(
             Instant::now() < deadline,
             "the killed run's session outlived it by 10 s"
@@ -206,147 +324,3 @@ fn wait_for_orphaned_sessions(p: &DbProject) {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
-
-/// Revisions of the kill campaign: `R[i]` creates `k<i>` and fills it with
-/// [`KILL_ROWS`] rows, one INSERT each, so that a kill can land between
-/// any two statements.
-const KILL_REVISIONS: usize = 8;
-const KILL_ROWS: usize = 40;
-
-/// Asserts that every revision is applied whole or not at all, agreeing
-/// with the version table, and that the log shows it applied once per time
-/// it is applied now; returns how many are applied.
-fn assert_whole_revisions(p: &DbProject, context: &str) -> usize {
-    let versions = p.versions();
-    let applied = match versions.as_slice() {
-        [] => 0,
-        [one] => R.iter().position(|r| r == one).expect("a known revision") + 1,
-        more => panic!("{context}: several version rows {more:?}"),
-    };
-    let tables = p.app_tables();
-    // A few queries for all revisions: each opens a connection.
-    let logged = |direction: &str, operation: &str| {
-        p.db.query(&format!(
-            "SELECT revision FROM {}_log WHERE success AND direction = '{direction}' \
-             AND operation = '{operation}'",
-            p.version_table
-        ))
-    };
-    let (ups, downs) = (logged("up", "upgrade"), logged("down", "downgrade"));
-    for (i, id) in R[..KILL_REVISIONS].iter().enumerate() {
-        let table = format!("k{i}");
-        let is_applied = i < applied;
-        assert_eq!(
-            tables.contains(&table),
-            is_applied,
-            "{context}: table {table} vs version {versions:?}"
-        );
-        let count = |rows: &[String]| rows.iter().filter(|r| r == id).count();
-        assert_eq!(
-            count(&ups),
-            count(&downs) + usize::from(is_applied),
-            "{context}: {id} was applied {} and reverted {} times",
-            count(&ups),
-            count(&downs)
-        );
-    }
-    if applied > 0 {
-        let counts = (0..applied)
-            .map(|i| format!("SELECT COUNT(*) FROM k{i}"))
-            .collect::<Vec<_>>()
-            .join(" UNION ALL ");
-        assert_eq!(
-            p.db.query(&counts),
-            vec![KILL_ROWS.to_string(); applied],
-            "{context}: rows of k0..k{}",
-            applied - 1
-        );
-    }
-    applied
-}
-
-/// kill -9 at seeded random moments of a long multi-revision upgrade: from
-/// before the connection to after the last commit. After every kill each
-/// revision is applied whole or not at all, as the version table says;
-/// a rerun always completes. `RETORT_KILL_RUNS` sets the number of kills
-/// (5 by default, to keep the suite fast), `RETORT_KILL_SEED` the seed.
-fn kill_campaign(backend: Backend) {
-    let Some(p) = DbProject::new(backend) else {
-        return;
-    };
-    let runs: usize = std::env::var("RETORT_KILL_RUNS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(5);
-    let seed: u64 = std::env::var("RETORT_KILL_SEED")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0x6b69_6c6c);
-    for (i, id) in R[..KILL_REVISIONS].iter().enumerate() {
-        let inserts: String = (1..=KILL_ROWS)
-            .map(|n| format!("INSERT INTO k{i} (n) VALUES ({n});\n"))
-            .collect();
-        p.revision(
-            id,
-            if i == 0 { "" } else { R[i - 1] },
-            &format!(
-                "-- migrate:upgrade\nCREATE TABLE k{i} (n INTEGER);\n{inserts}\n\
-                 -- migrate:downgrade\nDROP TABLE k{i};\n"
-            ),
-        );
-    }
-    let clock = Instant::now();
-    p.run(&["upgrade"]).success();
-    let per_revision = clock.elapsed() / KILL_REVISIONS as u32;
-    p.run(&["downgrade", "base"]).success();
-
-    // Each kill waits for a random number of revisions to be reported
-    // applied (none: it may land before the connection), then a random part
-    // of the time one more takes, or a little longer. Waiting on progress
-    // rather than a clock alone spreads the kills over every revision
-    // however loaded the machine is.
-    let mut rng = fastrand::Rng::with_seed(seed);
-    let mut reached = [0usize; KILL_REVISIONS + 1];
-    let mut finished_first = 0;
-    for run in 0..runs {
-        let wait_for = rng.usize(0..KILL_REVISIONS);
-        let delay = per_revision.mul_f64(rng.f64() * 1.5);
-        let context =
-            format!("{backend} kill {run} (seed {seed}, after {wait_for} revisions + {delay:?})");
-        let mut child = p.spawn(&["upgrade"]);
-        let stderr = child.stderr.take().expect("piped stderr");
-        let (tx, applied) = mpsc::channel();
-        // Reads to the end, so retort never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if line.starts_with("Applied ") {
-                    let _ = tx.send(());
-                }
-            }
-        });
-        for _ in 0..wait_for {
-            // A closed channel: the run ended (and is then killed as it is).
-            if applied.recv_timeout(Duration::from_secs(60)).is_err() {
-                break;
-            }
-        }
-        std::thread::sleep(delay);
-        if child.try_wait().expect("poll retort").is_some() {
-            finished_first += 1;
-        }
-        let _ = child.kill();
-        child.wait().expect("reap retort");
-        wait_for_orphaned_sessions(&p);
-        reached[assert_whole_revisions(&p, &context)] += 1;
-
-        p.run(&["upgrade"]).success();
-        assert_eq!(assert_whole_revisions(&p, &context), KILL_REVISIONS);
-        p.run(&["downgrade", "base"]).success();
-        assert_eq!(assert_whole_revisions(&p, &context), 0);
-    }
-    eprintln!(
-        "kill campaign, {backend}: {runs} kills (seed {seed}, {per_revision:?} per revision); \
-         revisions applied when killed: {reached:?}; {finished_first} runs had finished"
-    );
-}
-per_backend!(kill_campaign: Sqlite sqlite, Postgres postgres);

@@ -14,6 +14,7 @@ mod conformance;
 mod connect;
 mod embed;
 mod failure;
+mod kill;
 mod lifecycle;
 mod limits;
 mod lock;
