@@ -144,12 +144,16 @@ impl Connection {
             }
             DialectKind::Mysql => {
                 let options = driver_options::mysql(url);
-                Connection::Mysql(
-                    within(limit, options.connect())
-                        .await
-                        .map_err(timed_out)?
-                        .map_err(fail)?,
-                )
+                let mut connection = within(limit, options.connect())
+                    .await
+                    .map_err(timed_out)?
+                    .map_err(fail)?;
+                // Literals read as by default: see the constant's comment.
+                sqlx::raw_sql(mysql::DEFAULT_QUOTING)
+                    .execute(&mut connection)
+                    .await
+                    .map_err(fail)?;
+                Connection::Mysql(connection)
             }
             DialectKind::Sqlite => {
                 let options = match url.sqlite_target() {

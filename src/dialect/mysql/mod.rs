@@ -12,6 +12,18 @@ use crate::url::DialectKind;
 
 pub struct Mysql;
 
+/// Takes `NO_BACKSLASH_ESCAPES` out of the session's `sql_mode`, leaving no
+/// empty item in the list. retort renders literals in DDL (defaults,
+/// comments) with backslashes escaped, as the server reads them by default;
+/// a server set to `NO_BACKSLASH_ESCAPES` would store each backslash twice.
+/// Every session retort opens, and every script it writes, starts with this,
+/// so a revision means the same on every server, as PostgreSQL sessions set
+/// `standard_conforming_strings`.
+/// <https://mariadb.com/kb/en/sql-mode/#no_backslash_escapes>,
+/// <https://dev.mysql.com/doc/refman/8.0/en/sql-mode.html#sqlmode_no_backslash_escapes>
+pub const DEFAULT_QUOTING: &str = "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(\
+     CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))";
+
 impl Dialect for Mysql {
     fn kind(&self) -> DialectKind {
         DialectKind::Mysql
@@ -52,14 +64,9 @@ impl Dialect for Mysql {
         }
     }
 
-    /// Says what the script assumes rather than setting it: the revisions'
-    /// own statements should run under the server's sql_mode, as live.
+    /// Scripts read literals as live sessions do ([`DEFAULT_QUOTING`]).
     fn script_preamble(&self) -> Vec<String> {
-        vec![
-            "-- retort's own rows are quoted to read the same under any sql_mode; literals it renders \
-             in DDL (defaults, comments) double backslashes, which assumes NO_BACKSLASH_ESCAPES is off"
-                .to_owned(),
-        ]
+        vec![DEFAULT_QUOTING.to_owned()]
     }
 
     fn begin(&self) -> &'static str {

@@ -22,6 +22,7 @@ mod models;
 mod offline;
 mod once;
 mod scale;
+mod sql_mode;
 mod sqlalchemy;
 mod takeover;
 mod urls;
