@@ -236,7 +236,9 @@ impl Config {
                 path: path.to_path_buf(),
                 line,
                 column,
-                message: err.message().trim_end().to_string(),
+                // serde's message may quote a value: a URL put under the
+                // wrong key would show its password.
+                message: crate::url::redact_words(err.message().trim_end()),
             }
         })?;
         let section = contents.retort;

@@ -38,6 +38,20 @@ pub fn redact(text: &str) -> String {
     redact_raw(text)
 }
 
+/// `text` with every URL-like word in it redacted as [`redact`] would: for
+/// messages that quote a value someone put a URL in by mistake (a TOML
+/// error quoting a string, say).
+///
+/// ```
+/// assert_eq!(
+///     retort::url::redact_words("expected a list, found \"mysql://u:s3cret@h/db\""),
+///     "expected a list, found \"mysql://u:***@h/db\""
+/// );
+/// ```
+pub fn redact_words(text: &str) -> String {
+    redact::redact_words(text)
+}
+
 /// The pieces of `text` that [`redact`] hides, as written: a message that
 /// quotes part of a URL (an argument taken for something else) can replace
 /// each of them.

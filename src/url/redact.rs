@@ -186,6 +186,30 @@ pub(crate) fn scrub(piece: &str, raw: &str) -> String {
     piece.to_owned()
 }
 
+/// `text` (a message, a line of a file) with every URL-like word in it
+/// redacted: from each `://` to the next white space or quote, what
+/// [`redact_raw`] would hide. For messages that quote a value a URL was put
+/// in by mistake.
+pub(crate) fn redact_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(found) = text[at..].find("://") {
+        let sep = at + found;
+        let start = text[..sep]
+            .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`'))
+            .map_or(0, |i| i + 1)
+            .max(at);
+        let end = text[sep..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`'))
+            .map_or(text.len(), |i| sep + i);
+        out.push_str(&text[at..start]);
+        out.push_str(&redact_raw(&text[start..end]));
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 /// The parts of `raw` that [`redact_raw`] hides, as written, so that a
 /// message quoting any piece of `raw` can hide them too.
 pub(crate) fn secrets(raw: &str) -> Vec<&str> {
@@ -199,6 +223,17 @@ pub(crate) fn secrets(raw: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_inside_a_message_are_redacted() {
+        assert_eq!(
+            redact_words(
+                "invalid type: string \"x postgresql://u:p@ss@h/db\", expected a sequence"
+            ),
+            "invalid type: string \"x postgresql://u:***@h/db\", expected a sequence"
+        );
+        assert_eq!(redact_words("no url here"), "no url here");
+    }
 
     #[test]
     fn redact_raw_cases() {
