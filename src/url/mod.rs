@@ -478,7 +478,11 @@ impl fmt::Debug for DatabaseUrl {
                     REDACTED.to_owned()
                 } else {
                     // A value may itself read as `…?password=…`.
-                    redact::scrub(v, v)
+                    if redact::secrets(v).is_empty() {
+                        v.clone()
+                    } else {
+                        REDACTED.to_owned()
+                    }
                 };
                 (k.as_str(), v)
             })

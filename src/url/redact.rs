@@ -176,14 +176,14 @@ pub(crate) fn scrub(piece: &str, raw: &str) -> String {
         let end = at + piece.len();
         hidden.iter().any(|r| at < r.end && r.start < end)
     });
-    if overlaps || !raw.contains(piece) {
+    if overlaps {
+        REDACTED.to_owned()
+    } else if raw.contains(piece) {
+        piece.to_owned()
+    } else {
         // Not found as written (decoded, say): hide what looks secret in it.
-        if overlaps {
-            return REDACTED.to_owned();
-        }
-        return hide(piece, &hidden_ranges(piece, true));
+        hide(piece, &hidden_ranges(piece, true))
     }
-    piece.to_owned()
 }
 
 /// `text` (a message, a line of a file) with every URL-like word in it
