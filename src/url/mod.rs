@@ -8,7 +8,7 @@
 //! follows SQLAlchemy's `make_url` rather than WHATWG so that the URL a team
 //! already gives SQLAlchemy works unchanged — including passwords that
 //! contain a raw `/`, `?` or `#`. Every way of showing a URL (its `Display`,
-//! its `Debug`, every error) masks the password ([`redact`] says how; a URL
+//! its `Debug`, every error) masks the password ([`redact()`] says how; a URL
 //! whose password cannot be told apart that way is refused rather than
 //! guessed at).
 
@@ -25,43 +25,7 @@ mod redact;
 pub use options::{ConnectOptions, DEFAULT_CONNECT_TIMEOUT, Tls, TlsMode};
 pub(crate) use redact::redact_raw;
 use redact::{REDACTED, is_secret_option, redact_parsed, secret_span};
-
-/// Text that may hold a URL (valid or not), with anything that could be its
-/// password replaced by `***`: from the first `:` after `://` to the last
-/// `@`, or a non-numeric "port" when there is no `@`, and the values of
-/// `password`-like options. For messages that quote user input.
-///
-/// ```
-/// assert_eq!(retort::url::redact("postgresql://u/x:s3cret@h/db"), "postgresql://u/x:***@h/db");
-/// ```
-pub fn redact(text: &str) -> String {
-    redact_raw(text)
-}
-
-/// `text` with every URL-like word in it redacted as [`redact`] would: for
-/// messages that quote a value someone put a URL in by mistake (a TOML
-/// error quoting a string, say).
-///
-/// ```
-/// assert_eq!(
-///     retort::url::redact_words("expected a list, found \"mysql://u:s3cret@h/db\""),
-///     "expected a list, found \"mysql://u:***@h/db\""
-/// );
-/// ```
-pub fn redact_words(text: &str) -> String {
-    redact::redact_words(text)
-}
-
-/// The pieces of `text` that [`redact`] hides, as written: a message that
-/// quotes part of a URL (an argument taken for something else) can replace
-/// each of them.
-///
-/// ```
-/// assert_eq!(retort::url::secrets("postgresql://u:s3cret@h/db"), vec!["s3cret"]);
-/// ```
-pub fn secrets(text: &str) -> Vec<&str> {
-    redact::secrets(text)
-}
+pub use redact::{redact, redact_words, secrets};
 
 /// The database family a URL or a section names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

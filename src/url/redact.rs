@@ -186,11 +186,17 @@ pub(crate) fn scrub(piece: &str, raw: &str) -> String {
     }
 }
 
-/// `text` (a message, a line of a file) with every URL-like word in it
-/// redacted: from each `://` to the next white space or quote, what
-/// [`redact_raw`] would hide. For messages that quote a value a URL was put
-/// in by mistake.
-pub(crate) fn redact_words(text: &str) -> String {
+/// `text` with every URL-like word in it redacted as [`redact()`] would: for
+/// messages that quote a value someone put a URL in by mistake (a TOML
+/// error quoting a string, say).
+///
+/// ```
+/// assert_eq!(
+///     retort::url::redact_words("expected a list, found \"mysql://u:s3cret@h/db\""),
+///     "expected a list, found \"mysql://u:***@h/db\""
+/// );
+/// ```
+pub fn redact_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     while let Some(found) = text[at..].find("://") {
@@ -210,14 +216,31 @@ pub(crate) fn redact_words(text: &str) -> String {
     out
 }
 
-/// The parts of `raw` that [`redact_raw`] hides, as written, so that a
-/// message quoting any piece of `raw` can hide them too.
-pub(crate) fn secrets(raw: &str) -> Vec<&str> {
+/// The pieces of `raw` that [`redact()`] hides, as written: a message that
+/// quotes part of a URL (an argument taken for something else) can replace
+/// each of them.
+///
+/// ```
+/// assert_eq!(retort::url::secrets("postgresql://u:s3cret@h/db"), vec!["s3cret"]);
+/// ```
+pub fn secrets(raw: &str) -> Vec<&str> {
     hidden_ranges(raw, true)
         .into_iter()
         .map(|r| &raw[r])
         .filter(|s| !s.is_empty())
         .collect()
+}
+
+/// Text that may hold a URL (valid or not), with anything that could be its
+/// password replaced by `***`: from the first `:` after `://` to the last
+/// `@`, or a non-numeric "port" when there is no `@`, and the values of
+/// `password`-like options. For messages that quote user input.
+///
+/// ```
+/// assert_eq!(retort::url::redact("postgresql://u/x:s3cret@h/db"), "postgresql://u/x:***@h/db");
+/// ```
+pub fn redact(text: &str) -> String {
+    redact_raw(text)
 }
 
 #[cfg(test)]
