@@ -4,10 +4,10 @@
 
 use std::time::{Duration, Instant};
 
+use retort::dialect::DialectKind;
 use retort::dialect::dialect;
 use retort::schema::Schema;
 use retort::sql::parse::parse;
-use retort::url::DialectKind;
 
 fn schema_sql(tables: usize) -> String {
     let mut sql = String::new();

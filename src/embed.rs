@@ -26,7 +26,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::config::{DEFAULT_LOCK_TIMEOUT_SECS, DEFAULT_VERSION_TABLE};
-use crate::migrate::connection::Connection;
+use crate::connection::Connection;
 use crate::migrate::{self, Operation, Settings, StepReport};
 use crate::revision::target::Point;
 use crate::revision::{RevisionGraph, Target, file, graph};

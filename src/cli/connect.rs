@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use retort::config::ResolvedUrl;
-use retort::migrate::connection::{self, Connection};
+use retort::connection::{self, Connection};
 
 use crate::cli::Context;
 use crate::cli::database::runtime;

@@ -8,14 +8,15 @@ use std::collections::HashMap;
 use serde_json::{Map, Value, json};
 
 use retort::Config;
+use retort::connection::Connection;
 use retort::dialect::dialect;
 use retort::diff::declared::as_declared;
 use retort::diff::review::{self, Rows, Warning};
-use retort::diff::{Op, Renames, diff};
+use retort::diff::{Renames, diff};
 use retort::migrate;
-use retort::migrate::connection::Connection;
 use retort::migrate::tables::Tables;
 use retort::models::{self, Source};
+use retort::op::Op;
 use retort::revision::RevisionGraph;
 use retort::revision::file::NewRevision;
 use retort::revision::plan::{self, Applied};

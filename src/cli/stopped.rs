@@ -4,7 +4,8 @@
 
 use serde_json::{Value, json};
 
-use retort::migrate::{self, connection::LogRow};
+use retort::connection::LogRow;
+use retort::migrate;
 use retort::printable::printable;
 
 use crate::cli::output::Output;

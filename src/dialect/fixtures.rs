@@ -7,7 +7,7 @@
 //! first (the live tests create them in this order).
 
 use crate::dialect::RenderError;
-use crate::diff::Op;
+use crate::op::Op;
 use crate::schema::{
     Action, Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
 };

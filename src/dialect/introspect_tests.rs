@@ -12,11 +12,11 @@
 
 use super::live::{connect, with_database};
 use super::{Dialect, dialect};
-use crate::diff::Op;
-use crate::migrate::connection::Connection;
+use crate::connection::Connection;
+use crate::dialect::DialectKind;
+use crate::op::Op;
 use crate::schema::{Action, Default, Schema, Type};
 use crate::sql::parse::parse_schema;
-use crate::url::DialectKind;
 
 /// The mercury_bank example written with identity columns and more
 /// constraints, and a table with every portable type.
@@ -396,7 +396,7 @@ async fn foreign_table_reads_sensibly(kind: DialectKind) {
 macro_rules! per_dialect {
     ($function:ident) => {
         mod $function {
-            use crate::url::DialectKind;
+            use crate::dialect::DialectKind;
 
             #[test]
             fn sqlite() {

@@ -11,10 +11,11 @@ use std::time::Duration;
 
 use super::fixtures::fixtures;
 use super::{Dialect, dialect};
-use crate::diff::Op;
-use crate::migrate::connection::{Connection, describe};
+use crate::connection::{Connection, describe};
+use crate::dialect::DialectKind;
+use crate::op::Op;
 use crate::schema::Schema;
-use crate::url::{DatabaseUrl, DialectKind};
+use crate::url::DatabaseUrl;
 
 /// The URL of the same server with another database.
 pub(super) fn with_database(base: &str, database: &str) -> String {

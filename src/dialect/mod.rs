@@ -4,24 +4,24 @@
 //! pure, so offline scripts (`--sql`) and live runs share it.
 
 mod catalog;
-pub(crate) mod clauses;
 #[cfg(test)]
 pub(crate) mod fixtures;
 #[cfg(test)]
 mod introspect_tests;
+mod kind;
 #[cfg(test)]
 mod live;
 pub(crate) mod mysql;
-pub(crate) mod naming;
 mod normalize;
 pub(crate) mod postgres;
 pub mod sqlite;
 
 use std::collections::HashMap;
 
-use crate::diff::Op;
+use crate::op::Op;
 use crate::schema::{Schema, Table, Type};
-use crate::url::DialectKind;
+
+pub use kind::{DialectKind, ParseDialectError};
 
 /// A statement rendered for one database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,7 +66,7 @@ pub trait Dialect: Send + Sync {
     }
 
     /// A `CREATE TABLE IF NOT EXISTS` for Alembic's version table `table`,
-    /// its primary key named `key` (names from `migrate::names`).
+    /// its primary key named `key` (names from [`crate::config::TableNames`]).
     fn create_version_table(&self, table: &str, key: &str) -> String {
         format!(
             "CREATE TABLE IF NOT EXISTS {} (version_num VARCHAR(32) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num))",

@@ -9,7 +9,7 @@
 use std::cmp::Ordering;
 
 use super::catalog::{Source, canonical_default, canonical_expression};
-use super::naming::{ConstraintNames, name_slots};
+use crate::naming::{ConstraintNames, name_slots};
 use crate::schema::{Action, Default, Schema, Table, Type};
 
 /// What a dialect calls the primary key.
@@ -22,7 +22,7 @@ pub(crate) enum PrimaryKeyName {
 }
 
 /// Gives every unnamed unique, check and foreign key the name the
-/// PostgreSQL and MySQL renderers create it with ([`super::naming`]). Runs
+/// PostgreSQL and MySQL renderers create it with ([`crate::naming`]). Runs
 /// first: the names depend on the declaration order and on the check text
 /// as written.
 pub(crate) fn name_constraints(table: &mut Table, primary_key: PrimaryKeyName) {
@@ -148,10 +148,10 @@ fn is_number(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::dialect::DialectKind;
     use crate::dialect::dialect;
     use crate::schema::{Action, Default, Schema, Type};
     use crate::sql::parse::parse_schema;
-    use crate::url::DialectKind;
 
     const MODEL: &str = "
         CREATE TABLE b (id INTEGER PRIMARY KEY);

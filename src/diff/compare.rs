@@ -6,8 +6,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::dialect::naming::ConstraintNames;
-use crate::diff::Op;
+use crate::naming::ConstraintNames;
+use crate::op::Op;
 use crate::schema::{Column, Schema, Table};
 
 /// How [`diff`] treats a dropped and an added thing of the same shape.
@@ -399,7 +399,7 @@ fn same_shape_table(a: &Table, b: &Table) -> bool {
 }
 
 /// `table` as renaming it to `name` leaves it: its primary key and unique
-/// constraints under their conventional names ([`crate::dialect::naming`])
+/// constraints under their conventional names ([`crate::naming`])
 /// take the new table's, as the PostgreSQL and MySQL renderers rename them
 /// along. Checks and foreign keys keep theirs: MySQL cannot rename them, so
 /// where the name should change they are dropped before the rename and

@@ -9,7 +9,7 @@
 //! keeping everything the comparison decided (which columns, what changed,
 //! constraint names, the order).
 
-use crate::diff::Op;
+use crate::op::Op;
 use crate::schema::{Column, Schema};
 
 /// `ops` (from `diff(database, normalize(declared))`) with the columns they

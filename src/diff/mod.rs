@@ -1,11 +1,9 @@
-//! Operations on the schema model: [`Op`], applied to a [`Schema`](crate::schema::Schema)
-//! and reversed exactly, and [`diff`], which compares two schemas into the
-//! operations between them (autogenerate's core).
+//! [`diff`] compares two schemas into the [`Op`](crate::op::Op)s between
+//! them (autogenerate's core); `declared` and `review` prepare them for a
+//! person to read.
 
 pub mod compare;
 pub mod declared;
-pub mod op;
 pub mod review;
 
 pub use compare::{Renames, diff};
-pub use op::{ApplyError, Op};

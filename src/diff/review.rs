@@ -10,7 +10,7 @@
 use std::fmt;
 
 use crate::dialect::Dialect;
-use crate::diff::Op;
+use crate::op::Op;
 
 mod constraints;
 

@@ -39,8 +39,8 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use super::Error;
-use super::connection::{Connection, Identity, ServerLock};
 use super::run::Event;
+use crate::connection::{Connection, Identity, ServerLock};
 
 /// Which lock a run takes.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,10 +2,7 @@
 //! checksum and partial-progress checks, and the run itself — live over a
 //! [`Connection`] or written out as a script.
 
-pub mod connection;
-mod driver_options;
 pub mod lock;
-pub mod names;
 mod partial;
 pub mod prepare;
 mod run;
@@ -21,11 +18,12 @@ use partial::{resume_points, stopped};
 pub use run::{Batching, Event, Runner, Sink, StepReport};
 use stamp::run_stamp;
 
+use crate::connection::{self, Connection, LogRow};
 use crate::dialect::{self, Dialect};
+use crate::revision::Direction;
 use crate::revision::graph::RevisionGraph;
-use crate::revision::plan::{self, Applied, Direction, Plan, Purge, UnknownRevisions};
+use crate::revision::plan::{self, Applied, Plan, Purge, UnknownRevisions};
 use crate::revision::target::{self, Target};
-use connection::{Connection, LogRow};
 use prepare::{Prepared, Preparer};
 use tables::{LogEntry, Tables};
 

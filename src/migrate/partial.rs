@@ -3,8 +3,8 @@
 //! statements, or was interrupted with one running), and whether `--resume`
 //! may continue it (the statements that ran are still the file's).
 
+use crate::connection::LogRow;
 use crate::migrate::Error;
-use crate::migrate::connection::LogRow;
 use crate::migrate::prepare::Prepared;
 use crate::migrate::tables;
 use crate::revision::graph::RevisionGraph;

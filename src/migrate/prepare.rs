@@ -7,11 +7,12 @@
 //! statements.
 
 use crate::dialect::Dialect;
-use crate::diff::Op;
 use crate::migrate::Error;
+use crate::op::Op;
+use crate::revision::Direction;
 use crate::revision::file::{Revision, Section};
 use crate::revision::graph::RevisionGraph;
-use crate::revision::plan::{Applied, Direction, Step};
+use crate::revision::plan::{Applied, Step};
 use crate::schema::Schema;
 use crate::sql::parse::{Parsed, parse_into};
 use crate::sql::split::{is_transaction_control, split};

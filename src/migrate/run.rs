@@ -5,15 +5,16 @@
 
 use std::time::{Duration, Instant};
 
+use crate::connection::{Connection, describe};
 use crate::dialect::{Dialect, ForeignKeyPause};
-use crate::migrate::connection::{Connection, describe};
 use crate::migrate::prepare::Prepared;
 use crate::migrate::tables::{LogEntry, Tables, statement_hashes};
 use crate::migrate::write::Write;
 use crate::migrate::{Error, StepFailure};
 use crate::printable::printable;
+use crate::revision::Direction;
 use crate::revision::graph::{Node, RevisionGraph};
-use crate::revision::plan::{Applied, Direction};
+use crate::revision::plan::Applied;
 
 /// Where statements go.
 pub enum Sink<'c> {

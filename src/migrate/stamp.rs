@@ -4,8 +4,9 @@
 use crate::dialect::Dialect;
 use crate::migrate::tables::{LogEntry, Tables};
 use crate::migrate::{Error, Sink, connection};
+use crate::revision::Direction;
 use crate::revision::graph::RevisionGraph;
-use crate::revision::plan::{Applied, Direction, Purge};
+use crate::revision::plan::{Applied, Purge};
 
 /// Moves the version table from `before` to `after` without running revisions.
 pub(super) async fn run_stamp(

@@ -4,12 +4,12 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::config::TableNames;
+use crate::dialect::DialectKind;
 use crate::dialect::{Dialect, LOG_COLUMNS};
-use crate::migrate::names::TableNames;
 use crate::migrate::write::{Value, Write};
+use crate::revision::Direction;
 use crate::revision::graph::{Node, RevisionGraph};
-use crate::revision::plan::Direction;
-use crate::url::DialectKind;
 
 /// The quoted names of the two tables.
 #[derive(Debug, Clone)]
@@ -318,8 +318,8 @@ fn host() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dialect::DialectKind;
     use crate::dialect::dialect;
-    use crate::url::DialectKind;
 
     fn ids(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()

@@ -4,6 +4,7 @@
 //! parsed as SQL; a script (`--sql`) writes them as literals quoted for any
 //! server setting ([`Dialect::script_literal`]).
 
+use crate::connection::Bound;
 use crate::dialect::Dialect;
 
 /// A value in a bookkeeping statement.
@@ -16,14 +17,6 @@ pub enum Value {
     /// The id of the log row this run inserted when the revision started
     /// (see [`Write::returns_id`]).
     StartedRow,
-}
-
-/// A value as it is bound to a statement.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Bound {
-    Text(Option<String>),
-    Int(Option<i64>),
-    Bool(bool),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,8 +163,8 @@ impl Write {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dialect::DialectKind;
     use crate::dialect::dialect;
-    use crate::url::DialectKind;
 
     fn update() -> Write {
         Write::new("UPDATE v SET version_num = ", Some(1))

@@ -3,8 +3,8 @@
 //! portable SQL and the source that has what the other lacks, so that the
 //! error says what to change and where.
 
-use crate::dialect::clauses;
 use crate::schema::{Check, Table, Unique};
+use crate::sql::clauses;
 use crate::sql::write::{column_definition, create_index, ident};
 
 /// The two sources compared, as named in messages.

@@ -36,13 +36,12 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::dialect::DialectKind;
 use crate::revision::Location;
-use crate::revision::graph::edit_distance;
+use crate::revision::direction::Direction;
 pub use crate::revision::name::{
     InvalidName, MAX_ID_LEN, RevisionId, check_parents, validate_id, validate_label,
 };
-use crate::revision::plan::Direction;
-use crate::url::DialectKind;
 
 /// Files above this size are refused: a revision is hand-written SQL, so a
 /// bigger file is almost surely a mistake (a dump copied into the directory),
@@ -148,7 +147,7 @@ impl Revision {
             let head = format!(
                 "{} {} transaction={} {}\n",
                 direction_word(section.direction),
-                section.dialect.map_or("portable", dialect_word),
+                section.dialect.map_or("portable", DialectKind::as_str),
                 section.transaction,
                 sql.len()
             );
@@ -652,31 +651,6 @@ const KEY_NAMES: &[&str] = &[
 
 const DIALECTS: &str = "`postgresql` (or `postgres`), `mysql` (or `mariadb`), `sqlite`";
 
-/// Maps a section header word to a dialect. Kept here rather than relying on
-/// a `FromStr` for `DialectKind`, so the spellings a file accepts are decided
-/// by the file format.
-fn dialect_from_word(word: &str) -> Option<DialectKind> {
-    const WORDS: &[(&str, DialectKind)] = &[
-        ("sqlite", DialectKind::Sqlite),
-        ("postgresql", DialectKind::Postgres),
-        ("postgres", DialectKind::Postgres),
-        ("mysql", DialectKind::Mysql),
-        ("mariadb", DialectKind::Mysql),
-    ];
-    WORDS
-        .iter()
-        .find(|(w, _)| word.eq_ignore_ascii_case(w))
-        .map(|&(_, kind)| kind)
-}
-
-fn dialect_word(kind: DialectKind) -> &'static str {
-    match kind {
-        DialectKind::Sqlite => "sqlite",
-        DialectKind::Postgres => "postgresql",
-        DialectKind::Mysql => "mysql",
-    }
-}
-
 fn direction_word(direction: Direction) -> &'static str {
     match direction {
         Direction::Up => "upgrade",
@@ -822,7 +796,11 @@ impl<'a> Parser<'a> {
             return Ok(());
         };
         let which = match head.dialect {
-            Some(d) => format!("{} {}", direction_word(head.direction), dialect_word(d)),
+            Some(d) => format!(
+                "{} {}",
+                direction_word(head.direction),
+                DialectKind::as_str(d)
+            ),
             None => direction_word(head.direction).to_owned(),
         };
         let (offset, len) = trimmed_span(line.text);
@@ -895,7 +873,7 @@ impl<'a> Parser<'a> {
                         Some("keep one"),
                     ));
                 }
-            } else if let Some(kind) = dialect_from_word(word) {
+            } else if let Some(kind) = DialectKind::from_name(word) {
                 if dialect.replace(kind).is_some() {
                     return Err(malformed(
                         here,
@@ -1132,7 +1110,7 @@ fn normalized_key(key: &str) -> impl Iterator<Item = u8> + '_ {
 fn closest_key(normalized: &str) -> Option<&'static str> {
     KEYS.iter()
         .enumerate()
-        .map(|(i, (k, _))| (edit_distance(normalized, k), i))
+        .map(|(i, (k, _))| (strsim::levenshtein(normalized, k), i))
         .filter(|&(d, i)| d <= 1 + KEYS[i].0.len() / 4)
         .min()
         .map(|(_, i)| KEY_NAMES[i])
@@ -1853,13 +1831,6 @@ DROP TABLE account;
             broken,
             [7, 107, 207].map(|i| dir.path().join(format!("r{i:04}.sql")))
         );
-    }
-
-    #[test]
-    fn edit_distances() {
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("revises", "revises"), 0);
     }
 
     mod never_panics {

@@ -228,7 +228,7 @@ impl RevisionGraph {
             .copied()
             .filter(|&node| parents[node].is_empty())
             .collect();
-        let normalized_down = crate::revision::lineage::normalized_down(&parents, &dependencies);
+        let normalized_down = normalized_down(&parents, &dependencies);
         Ok(RevisionGraph {
             normalized_down,
             revisions,
@@ -417,7 +417,7 @@ fn unknown_reference(what: &str, reference: &Reference, sorted_ids: &[(String, N
     Problem {
         location: Some(reference.location.clone()),
         message: format!("unknown {what} `{}`", reference.name),
-        help: closest(
+        help: crate::suggest::closest(
             &reference.name,
             sorted_ids.iter().map(|(id, _)| id.as_str()),
         )
@@ -425,30 +425,39 @@ fn unknown_reference(what: &str, reference: &Reference, sorted_ids: &[(String, N
     }
 }
 
-/// The id closest to `wanted` by edit distance, when it is close enough to be a typo.
-pub fn closest<'a>(wanted: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(1);
-    candidates
-        .map(|candidate| (edit_distance(wanted, candidate), candidate))
-        .filter(|&(distance, _)| distance <= limit)
-        .min()
-        .map(|(_, candidate)| candidate)
-}
-
-/// Levenshtein distance over characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
+/// For every node: its parents, then those of its dependencies that no
+/// revision it revises (directly or not) already depends on. These are the
+/// revisions a version-table row moves between when the node is applied or
+/// reverted.
+fn normalized_down(parents: &[Vec<Node>], dependencies: &[Vec<Node>]) -> Vec<Vec<Node>> {
+    let n = parents.len();
+    (0..n)
+        .map(|node| {
+            let mut down = parents[node].clone();
+            if dependencies[node].is_empty() {
+                return down;
+            }
+            // Dependencies of the revisions above along `Revises:` only.
+            let mut seen = vec![false; n];
+            let mut stack = parents[node].clone();
+            let mut inherited = vec![false; n];
+            while let Some(above) = stack.pop() {
+                if std::mem::replace(&mut seen[above], true) {
+                    continue;
+                }
+                for &d in &dependencies[above] {
+                    inherited[d] = true;
+                }
+                stack.extend(parents[above].iter().copied());
+            }
+            for &d in &dependencies[node] {
+                if !inherited[d] && !down.contains(&d) {
+                    down.push(d);
+                }
+            }
+            down
+        })
+        .collect()
 }
 
 /// Kahn's algorithm; among ready revisions the oldest (by create date, then
@@ -717,15 +726,5 @@ pub(crate) mod tests {
         assert_eq!(ids(&g, &g.with_prefix("ae1")), ["ae10aa", "ae11bb"]);
         assert_eq!(ids(&g, &g.with_prefix("ae10")), ["ae10aa"]);
         assert!(g.with_prefix("c").is_empty());
-    }
-
-    #[test]
-    fn closest_suggests_typos_only() {
-        let ids = ["1975ea83b712", "ae1027a6acf0"];
-        assert_eq!(
-            closest("1975ea83b71", ids.into_iter()),
-            Some("1975ea83b712")
-        );
-        assert_eq!(closest("ffffffffffff", ids.into_iter()), None);
     }
 }

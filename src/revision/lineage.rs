@@ -10,41 +10,6 @@
 use crate::revision::graph::{Node, RevisionGraph};
 use crate::revision::target::Error;
 
-/// For every node: its parents, then those of its dependencies that no
-/// revision it revises (directly or not) already depends on. These are the
-/// revisions a version-table row moves between when the node is applied or
-/// reverted.
-pub(crate) fn normalized_down(parents: &[Vec<Node>], dependencies: &[Vec<Node>]) -> Vec<Vec<Node>> {
-    let n = parents.len();
-    (0..n)
-        .map(|node| {
-            let mut down = parents[node].clone();
-            if dependencies[node].is_empty() {
-                return down;
-            }
-            // Dependencies of the revisions above along `Revises:` only.
-            let mut seen = vec![false; n];
-            let mut stack = parents[node].clone();
-            let mut inherited = vec![false; n];
-            while let Some(above) = stack.pop() {
-                if std::mem::replace(&mut seen[above], true) {
-                    continue;
-                }
-                for &d in &dependencies[above] {
-                    inherited[d] = true;
-                }
-                stack.extend(parents[above].iter().copied());
-            }
-            for &d in &dependencies[node] {
-                if !inherited[d] && !down.contains(&d) {
-                    down.push(d);
-                }
-            }
-            down
-        })
-        .collect()
-}
-
 impl RevisionGraph {
     /// Heads that nothing depends on either: Alembic's `heads` target
     /// upgrades to these (`RevisionMap._real_heads`).

@@ -3,6 +3,7 @@
 //! database state and a target into ordered steps.
 
 mod destination;
+pub mod direction;
 pub mod file;
 pub mod graph;
 mod heads;
@@ -15,8 +16,9 @@ pub mod plan;
 pub mod stamp;
 pub mod target;
 
+pub use direction::Direction;
 pub use file::{Revision, RevisionId, Section};
 pub use graph::RevisionGraph;
 pub use location::Location;
-pub use plan::{Applied, Direction, Plan, Step};
+pub use plan::{Applied, Plan, Step};
 pub use target::Target;

@@ -12,29 +12,13 @@
 //! answers differently on purpose.
 
 use crate::revision::destination::{self, Spot};
+use crate::revision::direction::Direction;
 use crate::revision::graph::{Node, RevisionGraph};
 use crate::revision::heads;
 use crate::revision::order;
 use crate::revision::target::{Error, Target};
 
 pub use crate::revision::stamp::stamp;
-
-/// Which way a step goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Direction {
-    Up,
-    Down,
-}
-
-impl Direction {
-    /// `up` or `down`, as the log table and JSON output spell it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Up => "up",
-            Direction::Down => "down",
-        }
-    }
-}
 
 /// One revision to apply or revert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

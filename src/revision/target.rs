@@ -7,7 +7,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::revision::graph::{Node, RevisionGraph, closest};
+use crate::revision::graph::{Node, RevisionGraph};
+use crate::suggest::closest;
 
 /// A fixed place in the graph.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,6 +10,7 @@
 //! way: operations and schemas out as portable SQL, for the revision files
 //! autogenerate writes and the models `dump` prints.
 
+pub(crate) mod clauses;
 pub mod parse;
 pub mod split;
 pub mod write;

@@ -115,13 +115,13 @@ use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 
-use crate::dialect::naming::ConstraintNames;
-use crate::diff::{ApplyError, Op};
+use crate::dialect::DialectKind;
+use crate::naming::ConstraintNames;
+use crate::op::{ApplyError, Op};
 use crate::schema::{
     Action, Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
 };
 use crate::sql::split::{SplitError, Statement, split};
-use crate::url::DialectKind;
 
 /// One statement of a section and what it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,7 +154,7 @@ pub struct ParseError {
 /// the splitter cannot cut (an unterminated string or comment).
 ///
 /// ```
-/// use retort::diff::Op;
+/// use retort::op::Op;
 /// use retort::schema::Schema;
 /// use retort::sql::parse::parse;
 ///

@@ -64,7 +64,7 @@
 
 use std::fmt;
 
-use crate::url::DialectKind;
+use crate::dialect::DialectKind;
 
 /// One statement of a section, as written, with where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]

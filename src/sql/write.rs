@@ -70,10 +70,10 @@
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
-use crate::dialect::clauses;
-use crate::dialect::naming;
-use crate::diff::Op;
+use crate::naming;
+use crate::op::Op;
 use crate::schema::{Column, Default, ForeignKey, Index, Schema, Table, Type};
+use crate::sql::clauses;
 
 /// The portable statements of one operation on a database whose schema is
 /// `before`, without trailing `;` — several for a table with comments or
@@ -84,7 +84,7 @@ use crate::schema::{Column, Default, ForeignKey, Index, Schema, Table, Type};
 /// doc); a table it does not know gets names from the op alone.
 ///
 /// ```
-/// use retort::diff::Op;
+/// use retort::op::Op;
 /// use retort::schema::{Column, Schema, Type};
 /// use retort::sql::write::write_op;
 ///
@@ -188,7 +188,7 @@ pub fn write_op(op: &Op, before: &Schema) -> Vec<String> {
 /// schema unchanged).
 ///
 /// ```
-/// use retort::diff::Op;
+/// use retort::op::Op;
 /// use retort::schema::{Column, Schema, Table, Type};
 /// use retort::sql::write::write_ops;
 ///

@@ -17,6 +17,8 @@ use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::str::FromStr;
 
+use crate::dialect::DialectKind;
+
 use percent_encoding::percent_decode_str;
 
 mod options;
@@ -26,68 +28,6 @@ pub use options::{ConnectOptions, DEFAULT_CONNECT_TIMEOUT, Tls, TlsMode};
 pub(crate) use redact::redact_raw;
 use redact::{REDACTED, is_secret_option, redact_parsed, secret_span};
 pub use redact::{redact, redact_words, secrets};
-
-/// The database family a URL or a section names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DialectKind {
-    /// SQLite, through a file or in memory.
-    Sqlite,
-    /// PostgreSQL.
-    Postgres,
-    /// MySQL and MariaDB, which share a wire protocol and a driver.
-    Mysql,
-}
-
-impl DialectKind {
-    /// Every dialect, in a stable order (for help texts and test matrices).
-    pub const ALL: [DialectKind; 3] = [
-        DialectKind::Sqlite,
-        DialectKind::Postgres,
-        DialectKind::Mysql,
-    ];
-
-    /// The canonical name: `sqlite`, `postgresql` or `mysql`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DialectKind::Sqlite => "sqlite",
-            DialectKind::Postgres => "postgresql",
-            DialectKind::Mysql => "mysql",
-        }
-    }
-}
-
-impl fmt::Display for DialectKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A dialect name that [`DialectKind::from_str`] does not know.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown dialect `{value}`: expected one of sqlite, postgresql (or postgres), mysql (or mariadb)"
-)]
-pub struct ParseDialectError {
-    /// The name as given.
-    pub value: String,
-}
-
-impl FromStr for DialectKind {
-    type Err = ParseDialectError;
-
-    /// Accepts `sqlite`, `postgresql`/`postgres` and `mysql`/`mariadb`, in
-    /// any case.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "sqlite" => Ok(DialectKind::Sqlite),
-            "postgresql" | "postgres" => Ok(DialectKind::Postgres),
-            "mysql" | "mariadb" => Ok(DialectKind::Mysql),
-            _ => Err(ParseDialectError {
-                value: s.to_string(),
-            }),
-        }
-    }
-}
 
 /// Where a SQLite URL points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,16 +138,11 @@ impl DatabaseUrl {
             ));
         }
         let dialect_name = scheme.split('+').next().unwrap_or(scheme);
-        let dialect = match dialect_name.to_ascii_lowercase().as_str() {
-            "sqlite" => DialectKind::Sqlite,
-            "postgresql" | "postgres" => DialectKind::Postgres,
-            "mysql" | "mariadb" => DialectKind::Mysql,
-            _ => {
-                return Err(UrlError::UnknownDialect {
-                    scheme: dialect_name.to_string(),
-                    url: redacted,
-                });
-            }
+        let Some(dialect) = DialectKind::from_name(dialect_name) else {
+            return Err(UrlError::UnknownDialect {
+                scheme: dialect_name.to_string(),
+                url: redacted,
+            });
         };
 
         let rest_start = scheme.len() + "://".len();

@@ -25,8 +25,9 @@ use std::path::Path;
 use std::process::Command;
 
 use retort::RevisionGraph;
+use retort::revision::Direction;
 use retort::revision::history::history;
-use retort::revision::plan::{self, Applied, Direction, Purge};
+use retort::revision::plan::{self, Applied, Purge};
 use retort::revision::target::{Point, Range};
 use retort::revision::{Plan, Target};
 use serde_json::Value;

@@ -16,4 +16,5 @@ mod fuzz;
 mod graph;
 mod init;
 mod json;
+mod layers;
 mod redaction;

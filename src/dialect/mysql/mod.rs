@@ -6,9 +6,9 @@ pub(crate) mod introspect;
 mod render;
 
 use super::{Dialect, RenderError, log_table, quote_with};
-use crate::diff::Op;
+use crate::dialect::DialectKind;
+use crate::op::Op;
 use crate::schema::{Schema, Type};
-use crate::url::DialectKind;
 
 pub struct Mysql;
 

@@ -20,7 +20,7 @@
 //!   too, since MySQL 8 refuses literal defaults on them and accepts the
 //!   expression form.
 //! - Unnamed constraints are created with PostgreSQL's conventional name
-//!   spelled out and dropped by it ([`crate::dialect::naming`]): MySQL's own
+//!   spelled out and dropped by it ([`crate::naming`]): MySQL's own
 //!   names (`<table>_ibfk_<n>`, MariaDB's `CONSTRAINT_<n>`) cannot be
 //!   predicted. The primary key's name is left out: MySQL calls every
 //!   primary key `PRIMARY`. A unique constraint is an index in MySQL: it is
@@ -50,11 +50,11 @@
 //! dropping the primary key of an `AUTO_INCREMENT` column.
 
 use super::Mysql;
-use crate::dialect::clauses;
-use crate::dialect::naming::{self, ConstraintNames, Kind};
 use crate::dialect::{Dialect, RenderError};
-use crate::diff::Op;
+use crate::naming::{self, ConstraintNames, Kind};
+use crate::op::Op;
 use crate::schema::{Action, Column, Default, ForeignKey, Index, Schema, Table, Type};
+use crate::sql::clauses;
 
 /// The MySQL spelling of a portable type.
 pub(super) fn render_type(ty: &Type) -> String {

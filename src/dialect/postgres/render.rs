@@ -9,7 +9,7 @@
 //!   defaults are SQL and are written as given.
 //! - Unnamed constraints are created with the name PostgreSQL would choose
 //!   anyway, spelled out (`CONSTRAINT "orders_user_id_fkey" …`), and dropped
-//!   by that name: see [`crate::dialect::naming`]. PostgreSQL does not
+//!   by that name: see [`crate::naming`]. PostgreSQL does not
 //!   rename constraints when their table or column is renamed, so a rename
 //!   also renames the unnamed constraints whose conventional name changes
 //!   (`RENAME CONSTRAINT`, which renames a unique or primary key's index
@@ -31,11 +31,11 @@
 //! fails) is left for the database to decide.
 
 use super::Postgres;
-use crate::dialect::clauses;
-use crate::dialect::naming::{self, ConstraintNames};
 use crate::dialect::{Dialect, RenderError};
-use crate::diff::Op;
+use crate::naming::{self, ConstraintNames};
+use crate::op::Op;
 use crate::schema::{Column, Default, ForeignKey, Index, Schema, Table, Type};
+use crate::sql::clauses;
 
 /// The PostgreSQL spelling of a portable type.
 pub(super) fn render_type(ty: &Type) -> String {

@@ -41,8 +41,8 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::dialect::catalog::{Source, canonical_expression, declared_type, default_from_text};
-use crate::dialect::naming::{ConstraintNames, name_slots};
 use crate::dialect::normalize::finish;
+use crate::naming::{ConstraintNames, name_slots};
 use crate::schema::{
     Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
 };

@@ -9,9 +9,9 @@ mod render;
 pub use render::needs_foreign_keys_off;
 
 use super::{Dialect, ForeignKeyPause, RenderError, Rendered, log_table, quote_with};
-use crate::diff::Op;
+use crate::dialect::DialectKind;
+use crate::op::Op;
 use crate::schema::{Schema, Type};
-use crate::url::DialectKind;
 
 /// The SQLite dialect.
 pub struct Sqlite;

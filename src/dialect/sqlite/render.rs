@@ -65,10 +65,10 @@
 //! SQLite has no comments: table and column comments render as no
 //! statement at all (an empty list), and the caller prints a note.
 
-use crate::dialect::clauses;
 use crate::dialect::{Dialect, RenderError, Rendered, quote_with};
-use crate::diff::Op;
+use crate::op::Op;
 use crate::schema::{Column, Default, ForeignKey, Index, Schema, Table, Type};
+use crate::sql::clauses;
 
 use super::Sqlite;
 
@@ -104,7 +104,7 @@ pub(super) fn render_all(ops: &[Op], before: &Schema) -> Result<Vec<Rendered>, R
 ///
 /// ```
 /// use retort::dialect::sqlite::needs_foreign_keys_off;
-/// use retort::diff::Op;
+/// use retort::op::Op;
 /// use retort::schema::{Column, Schema, Table, Type};
 ///
 /// let mut table = Table::new("t");

@@ -8,7 +8,7 @@
 //! `SELECT 1 … LIMIT 1` per such constraint asks whether the rows do.
 
 use crate::dialect::Dialect;
-use crate::diff::Op;
+use crate::op::Op;
 use crate::schema::ForeignKey;
 
 use super::Subject;

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use retort::migrate::connection::Connection;
+use retort::connection::Connection;
 use retort::migrate::{self, Operation, Settings};
 use retort::revision::plan::Purge;
 use retort::{DatabaseUrl, RevisionGraph};

@@ -34,7 +34,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use retort::DatabaseUrl;
-use retort::migrate::connection::Connection;
+use retort::connection::Connection;
 use tempfile::TempDir;
 
 use crate::common::{Project, Run, retort};

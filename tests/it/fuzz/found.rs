@@ -2,7 +2,7 @@
 //! public API so each states the behaviour the fix restored. The inputs as
 //! found are kept under `regressions/` too, replayed by `kept_inputs_pass`.
 
-use retort::diff::Op;
+use retort::op::Op;
 use retort::schema::Schema;
 use retort::sql::parse::{Parsed, parse_into};
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use retort::DialectKind;
 use retort::dialect::dialect;
-use retort::diff::Op;
+use retort::op::Op;
 use retort::schema::Schema;
 use retort::sql::parse::{parse_into, parse_schema};
 use retort::sql::split::{is_transaction_control, split};

@@ -11,7 +11,7 @@
 //! sequence) are shortened by the server to fit, so they are not listed.
 
 use crate::dialect;
-use crate::url::DialectKind;
+use crate::dialect::DialectKind;
 
 /// The version table, the log beside it, and the version table's primary
 /// key constraint.

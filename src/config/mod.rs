@@ -15,9 +15,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::migrate::names::TableNames;
+mod table_names;
+
 use crate::schema::ExcludeTables;
 use crate::url::{DatabaseUrl, UrlError};
+pub use table_names::TableNames;
 
 /// The configuration file's name, looked for in a directory and its parents.
 pub const CONFIG_FILE: &str = "retort.toml";

@@ -19,10 +19,18 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 
 use crate::dialect::{mysql, postgres, sqlite};
-use crate::migrate::driver_options;
-use crate::migrate::write::Bound;
+mod options;
+use crate::dialect::DialectKind;
 use crate::schema::Schema;
-use crate::url::{DatabaseUrl, DialectKind, SqliteTarget};
+use crate::url::{DatabaseUrl, SqliteTarget};
+
+/// A value as it is bound to a statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bound {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Bool(bool),
+}
 
 /// Why connecting or a statement failed; the text never holds a password.
 #[derive(Debug, thiserror::Error)]
@@ -128,7 +136,7 @@ impl Connection {
         };
         Ok(match url.dialect() {
             DialectKind::Postgres => {
-                let options = driver_options::postgres(url);
+                let options = options::postgres(url);
                 let mut connection = within(limit, options.connect())
                     .await
                     .map_err(timed_out)?
@@ -143,7 +151,7 @@ impl Connection {
                 Connection::Postgres(connection)
             }
             DialectKind::Mysql => {
-                let options = driver_options::mysql(url);
+                let options = options::mysql(url);
                 let mut connection = within(limit, options.connect())
                     .await
                     .map_err(timed_out)?
@@ -383,7 +391,7 @@ impl Connection {
     }
 
     /// What the server says identifies the database this session is in,
-    /// for naming the migration lock (see [`super::lock`]).
+    /// for naming the migration lock (see [`crate::migrate::lock`]).
     pub async fn identity(&mut self) -> Result<Identity, Error> {
         Ok(match self {
             Connection::Postgres(c) => {
@@ -475,7 +483,7 @@ impl Connection {
     }
 
     /// True when the server keeps other sessions out for a whole run. On
-    /// SQLite an OS file lock does that for retort runs ([`super::lock`]);
+    /// SQLite an OS file lock does that for retort runs ([`crate::migrate::lock`]);
     /// each write transaction still re-reads the version table, so a writer
     /// that takes no such lock cannot make a revision run twice either.
     pub fn has_session_lock(&self) -> bool {

@@ -30,7 +30,7 @@
 //! renderers rename such constraints along with the table or column where the
 //! database can (see each renderer).
 
-use crate::diff::Op;
+use crate::op::Op;
 use crate::schema::{Check, ForeignKey, PrimaryKey, Schema, Table, Unique};
 
 /// PostgreSQL's `NAMEDATALEN - 1`: the longest identifier, in bytes.
