@@ -5,76 +5,133 @@
 use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique};
 
 /// One change to a schema.
+///
+/// Every variant names its table and carries what it removes or replaces
+/// whole, so [`Op::reverse`] needs nothing else. New kinds of change will be
+/// added, hence `#[non_exhaustive]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Op {
+    /// A new table, with its columns, keys, checks and indexes.
     CreateTable(Table),
+    /// A table dropped, as it was.
     DropTable(Table),
+    /// A table renamed.
     RenameTable {
+        /// The old name.
         from: String,
+        /// The new name.
         to: String,
     },
+    /// A column added at the end of a table.
     AddColumn {
+        /// The table.
         table: String,
+        /// The new column.
         column: Column,
     },
+    /// A column dropped.
     DropColumn {
+        /// The table.
         table: String,
+        /// The column as it was.
         column: Column,
     },
+    /// A column renamed.
     RenameColumn {
+        /// The table.
         table: String,
+        /// The old name.
         from: String,
+        /// The new name.
         to: String,
     },
     /// Type, nullability, default, identity or comment of one column.
     AlterColumn {
+        /// The table.
         table: String,
+        /// The column before.
         from: Column,
+        /// The column after (same name).
         to: Column,
     },
+    /// A primary key added to a table that has none.
     AddPrimaryKey {
+        /// The table.
         table: String,
+        /// The new key.
         key: PrimaryKey,
     },
+    /// A table's primary key dropped.
     DropPrimaryKey {
+        /// The table.
         table: String,
+        /// The key as it was.
         key: PrimaryKey,
     },
+    /// A unique constraint added.
     AddUnique {
+        /// The table.
         table: String,
+        /// The new constraint.
         unique: Unique,
     },
+    /// A unique constraint dropped.
     DropUnique {
+        /// The table.
         table: String,
+        /// The constraint as it was.
         unique: Unique,
     },
+    /// A check constraint added.
     AddCheck {
+        /// The table.
         table: String,
+        /// The new check.
         check: Check,
     },
+    /// A check constraint dropped.
     DropCheck {
+        /// The table.
         table: String,
+        /// The check as it was.
         check: Check,
     },
+    /// A foreign key added.
     AddForeignKey {
+        /// The referencing table.
         table: String,
+        /// The new key.
         key: ForeignKey,
     },
+    /// A foreign key dropped.
     DropForeignKey {
+        /// The referencing table.
         table: String,
+        /// The key as it was.
         key: ForeignKey,
     },
+    /// An index created.
     CreateIndex {
+        /// The table.
         table: String,
+        /// The new index.
         index: Index,
     },
+    /// An index dropped.
     DropIndex {
+        /// The table.
         table: String,
+        /// The index as it was.
         index: Index,
     },
+    /// A table's comment set, changed or removed.
     SetTableComment {
+        /// The table.
         table: String,
+        /// The comment before.
         from: Option<String>,
+        /// The comment after.
         to: Option<String>,
     },
     /// `INSERT`, `UPDATE`, `DELETE`: runs as written, changes no schema.

@@ -23,7 +23,9 @@ pub struct ExcludeTables {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{pattern}` is not a valid pattern: {reason}")]
 pub struct BadPattern {
+    /// The pattern as written.
     pub pattern: String,
+    /// What is wrong with it.
     pub reason: String,
 }
 

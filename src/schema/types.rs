@@ -3,30 +3,48 @@
 
 use std::fmt;
 
-/// A column type.
+/// A column type. More portable types may come, hence `#[non_exhaustive]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Type {
+    /// `SMALLINT`: 2 bytes.
     SmallInt,
+    /// `INTEGER`: 4 bytes.
     Integer,
+    /// `BIGINT`: 8 bytes.
     BigInt,
+    /// `BOOLEAN` (`TINYINT(1)` on MySQL).
     Boolean,
+    /// `REAL`: single precision.
     Real,
+    /// `DOUBLE PRECISION`.
     Double,
     /// `NUMERIC(p,s)` and `DECIMAL(p,s)`, which every dialect treats alike.
     Numeric {
+        /// Total digits, when given.
         precision: Option<u32>,
+        /// Digits after the point, when given.
         scale: Option<u32>,
     },
+    /// `VARCHAR(n)`; MySQL needs the length.
     Varchar(Option<u32>),
+    /// `CHAR(n)`.
     Char(Option<u32>),
+    /// `TEXT`: unbounded text.
     Text,
+    /// `DATE`.
     Date,
+    /// `TIME` without time zone.
     Time,
+    /// `TIMESTAMP` without time zone.
     Timestamp,
     /// `TIMESTAMP WITH TIME ZONE`.
     TimestampTz,
+    /// `BLOB`: bytes (`BYTEA` on PostgreSQL).
     Blob,
+    /// `JSON` (`JSONB` on PostgreSQL).
     Json,
+    /// `UUID` (`CHAR(36)` on MySQL).
     Uuid,
     /// A type retort has no portable name for, as written.
     Other(String),
