@@ -248,3 +248,49 @@ async fn ensure_at_head(
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::revision::file;
+    use crate::sql::parse::parse_schema;
+
+    fn models() -> Schema {
+        parse_schema(
+            "CREATE TABLE account (id INTEGER PRIMARY KEY);\n\
+             CREATE TABLE tmp_load (id INTEGER);\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn from_empty_creates_every_table_but_the_excluded_ones() {
+        let graph = RevisionGraph::build(Vec::new()).unwrap();
+        let settings = Settings {
+            exclude_tables: ExcludeTables::new(&["tmp_*"]).unwrap(),
+            ..Settings::default()
+        };
+        let compared = from_empty(&graph, &models(), &settings).unwrap();
+        let tables: Vec<Option<&str>> = compared.ops.iter().map(Op::table).collect();
+        assert_eq!(tables, [Some("account")]);
+        assert!(compared.upgrade_sql().contains("CREATE TABLE account"));
+        assert!(compared.downgrade_sql().contains("DROP TABLE account"));
+    }
+
+    #[test]
+    fn from_empty_refuses_on_top_of_revisions() {
+        let revision = file::parse(
+            Path::new("a1_first.sql"),
+            "-- Revision ID: a1\n-- Revises:\n-- Message: first\n\n-- migrate:upgrade\nSELECT 1;\n",
+        )
+        .unwrap();
+        let graph = RevisionGraph::build(vec![revision]).unwrap();
+        let error = from_empty(&graph, &models(), &Settings::default()).unwrap_err();
+        assert!(
+            matches!(error, Error::HasRevisions { count: 1 }),
+            "{error:?}"
+        );
+    }
+}
