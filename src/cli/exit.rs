@@ -67,3 +67,37 @@ fn migrate_code(error: &migrate::Error) -> u8 {
         | E::Replan => USAGE,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use retort::{connection, models};
+
+    use super::*;
+
+    #[test]
+    fn what_ran_and_failed_is_1_and_what_could_not_start_is_2() {
+        let failed = [
+            CliError::ModelsDiffer { count: 1 },
+            CliError::Autogen(autogen::Error::NotAtHead {
+                pending: vec!["a1".to_owned()],
+            }),
+            CliError::SeveralHeads {
+                heads: vec!["a1".to_owned(), "b2".to_owned()],
+            },
+            CliError::Migrate(migrate::Error::Database("boom".to_owned())),
+        ];
+        for error in &failed {
+            assert_eq!(code(error), FAILED, "{error}");
+        }
+        let refused = [
+            CliError::usage("no", None),
+            CliError::Connect(connection::Error::Database("refused".to_owned())),
+            CliError::Autogen(autogen::Error::Models(models::Error::None)),
+            CliError::Autogen(autogen::Error::HasRevisions { count: 2 }),
+            CliError::Migrate(migrate::Error::Replan),
+        ];
+        for error in &refused {
+            assert_eq!(code(error), USAGE, "{error}");
+        }
+    }
+}
