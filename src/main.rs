@@ -1,5 +1,5 @@
 //! The `retort` binary: parse the command line, run it, and turn the
-//! outcome into an exit code (the table in README.md) in one place.
+//! outcome into an exit code (the table in README.md, chosen in `cli::exit`).
 
 mod cli;
 
@@ -13,14 +13,14 @@ fn main() -> ExitCode {
         Err(error) if !error.use_stderr() => error.exit(),
         Err(error) => {
             anstream::eprint!("{}", scrub(&error.render().to_string()));
-            return ExitCode::from(2);
+            return ExitCode::from(cli::exit::USAGE);
         }
     };
     match cli::run(args) {
-        Ok(code) => ExitCode::from(code),
+        Ok(()) => ExitCode::from(cli::exit::OK),
         Err(error) => {
             anstream::eprint!("{}", scrub(&error.render()));
-            ExitCode::from(error.exit_code())
+            ExitCode::from(cli::exit::code(&error))
         }
     }
 }

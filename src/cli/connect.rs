@@ -10,20 +10,17 @@ use retort::config::ResolvedUrl;
 use retort::connection::{self, Connection};
 
 use crate::cli::Context;
-use crate::cli::database::runtime;
 use crate::cli::error::CliError;
+use crate::cli::session::runtime;
 
 /// `test-connection [--wait SECS]`.
-pub fn test_connection(context: &Context, wait: Option<u64>) -> Result<u8, CliError> {
+pub fn test_connection(context: &Context, wait: Option<u64>) -> Result<(), CliError> {
     let config = context.config().ok();
     let url = context.url(config.as_ref())?;
     runtime()?.block_on(async {
         context.output.progress(&format!("Database: {}", url.url));
         let mut connection = connect_within(context, &url, wait.map(Duration::from_secs)).await?;
-        let version = connection
-            .server_version()
-            .await
-            .map_err(|e| CliError::usage(e.to_string(), None))?;
+        let version = connection.server_version().await?;
         connection.close().await;
         let dialect = url.url.dialect();
         if context.output.is_json() {
@@ -37,7 +34,7 @@ pub fn test_connection(context: &Context, wait: Option<u64>) -> Result<u8, CliEr
                 .output
                 .line(&format!("Connected: {dialect} {version}"));
         }
-        Ok(0)
+        Ok(())
     })
 }
 
@@ -78,18 +75,15 @@ async fn connect_within(
         };
         let now = Instant::now();
         if wait.is_none() {
-            return Err(CliError::usage(error.to_string(), None));
+            return Err(CliError::Connect(error));
         }
         if now >= deadline {
-            return Err(CliError::usage(
-                format!(
-                    "{error}; gave up after {attempts} attempt{} in {:.1} s (--wait {})",
-                    if attempts == 1 { "" } else { "s" },
-                    now.duration_since(started).as_secs_f64(),
-                    wait.unwrap_or_default().as_secs()
-                ),
-                None,
-            ));
+            return Err(CliError::GaveUp {
+                error,
+                attempts,
+                elapsed: now.duration_since(started),
+                wait: wait.unwrap_or_default(),
+            });
         }
         context
             .output

@@ -17,7 +17,7 @@ use crate::cli::init::write;
 use crate::cli::output::{display_path, revision_json};
 
 /// `create -m MSG [--head REV] [--splice] [--branch-label L] [--depends-on REV]`.
-pub fn create(context: &Context, args: CreateArgs) -> Result<u8, CliError> {
+pub fn create(context: &Context, args: CreateArgs) -> Result<(), CliError> {
     let config = context.config()?;
     // Git keeps no empty directories, so a fresh clone of a new project lacks
     // `versions/`; the first revision creates it (see `write_revision`).
@@ -88,7 +88,7 @@ pub fn merge(
     message: Option<String>,
     branch_label: Option<String>,
     rev_id: Option<String>,
-) -> Result<u8, CliError> {
+) -> Result<(), CliError> {
     let (config, graph) = context.project()?;
     let mut nodes: Vec<Node> = Vec::new();
     for rev in revs {
@@ -191,9 +191,7 @@ fn new_id(graph: &RevisionGraph, wanted: Option<&str>) -> Result<RevisionId, Cli
         Some(text) => text
             .parse::<RevisionId>()
             .map_err(|e| CliError::usage(format!("invalid revision id `{text}`: {e}"), None))?,
-        None => RevisionId::generate().map_err(|e| {
-            CliError::failed(format!("cannot draw a random revision id: {e}"), None)
-        })?,
+        None => RevisionId::generate().map_err(CliError::RandomId)?,
     };
     if graph.node(id.as_str()).is_some() {
         return Err(CliError::usage(
@@ -228,19 +226,15 @@ pub(crate) fn write_revision(
     graph: &RevisionGraph,
     new: &NewRevision,
     extra: Map<String, Value>,
-) -> Result<u8, CliError> {
+) -> Result<(), CliError> {
     let dir = config.versions_dir();
     let path = dir.join(file::file_name(&new.id, &new.message));
     let text = file::render(new);
-    let revision = file::parse(&path, &text).map_err(|e| {
-        CliError::failed(format!("the new revision does not parse back: {e}"), None)
-    })?;
+    let revision = file::parse(&path, &text).map_err(CliError::NotParsedBack)?;
     let mut revisions = graph.revisions().to_vec();
     revisions.push(revision);
     let updated = RevisionGraph::build(revisions)?;
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        CliError::failed(format!("cannot create {}: {e}", display_path(&dir)), None)
-    })?;
+    std::fs::create_dir_all(&dir).map_err(|e| CliError::create(&dir, e))?;
     write(&path, &text)?;
     let node = updated.node(new.id.as_str()).unwrap_or_default();
     if context.output.is_json() {
@@ -263,5 +257,5 @@ pub(crate) fn write_revision(
             .output
             .progress(&format!("Created revision {} {on}", new.id));
     }
-    Ok(0)
+    Ok(())
 }

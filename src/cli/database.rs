@@ -1,6 +1,5 @@
-//! Commands that talk to the database: `test-connection`, `current`,
-//! `status`, `upgrade`, `downgrade`, `stamp` — and their offline `--sql`
-//! forms, which only need the URL's dialect.
+//! Commands that move the database: `upgrade`, `downgrade`, `stamp` — and
+//! their offline `--sql` forms, which only need the URL's dialect.
 
 use std::time::Duration;
 
@@ -8,217 +7,21 @@ use serde_json::{Value, json};
 
 use retort::Config;
 use retort::DialectKind;
-use retort::config::ResolvedUrl;
-use retort::connection::Connection;
 use retort::dialect;
 use retort::migrate::{self, Event, Operation, Settings};
 use retort::printable::printable;
 use retort::revision::RevisionGraph;
-use retort::revision::graph::Node;
 use retort::revision::plan::{Applied, Purge};
 use retort::revision::target::{Resolved, Target};
 
 use crate::cli::Context;
 use crate::cli::args::{MigrateArgs, OfflineArgs, RevArgs};
 use crate::cli::error::CliError;
-use crate::cli::output::revision_short;
-use crate::cli::stopped;
-
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}"), None))
-}
-
-impl Context {
-    /// The database URL in the resolution order of docs/revisions.md (`--url`, `DATABASE_URL`, `.env`, the file).
-    /// Options retort does not know are named in a warning on stderr.
-    pub fn url(&self, config: Option<&Config>) -> Result<ResolvedUrl, CliError> {
-        // `var(..).ok()` would take a non-UTF-8 DATABASE_URL for an unset one
-        // and quietly fall back to `.env` or `retort.toml`: another database.
-        if let Err(std::env::VarError::NotUnicode(_)) = std::env::var("DATABASE_URL") {
-            return Err(CliError::usage(
-                "DATABASE_URL is not valid UTF-8; percent-encode the bytes that are not",
-                None,
-            ));
-        }
-        let env = |name: &str| std::env::var(name).ok();
-        let resolved = match config {
-            Some(config) => config.resolve_url(self.url_flag.as_deref(), env)?,
-            None => retort::config::resolve_url_without_config(self.url_flag.as_deref(), env)?,
-        };
-        for name in &resolved.url.connect_options().unknown {
-            self.output.warning(&format!(
-                "the database URL option `{name}` is not one retort knows for {}; it is ignored",
-                resolved.url.dialect()
-            ));
-        }
-        Ok(resolved)
-    }
-
-    /// Names the database on stderr, then connects.
-    pub(crate) async fn connect(
-        &self,
-        url: &ResolvedUrl,
-        config: Option<&Config>,
-    ) -> Result<Connection, CliError> {
-        self.output.progress(&format!("Database: {}", url.url));
-        let busy = Duration::from_secs(config.map_or(60, |c| c.lock_timeout_secs));
-        Connection::connect(&url.url, busy)
-            .await
-            .map_err(|e| CliError::usage(e.to_string(), None))
-    }
-}
-
-impl Context {
-    /// Connects (naming the database), runs `work`, and closes the
-    /// connection whatever `work` returns, so that no command leaves a
-    /// server session to time out.
-    pub(crate) fn with_connection<T>(
-        &self,
-        url: &ResolvedUrl,
-        config: Option<&Config>,
-        work: impl AsyncFnOnce(&mut Connection) -> Result<T, CliError>,
-    ) -> Result<T, CliError> {
-        runtime()?.block_on(async {
-            let mut connection = self.connect(url, config).await?;
-            let result = work(&mut connection).await;
-            connection.close().await;
-            result
-        })
-    }
-}
-
-/// `current`.
-pub fn current(context: &Context) -> Result<u8, CliError> {
-    let (config, graph) = context.project()?;
-    let url = context.url(Some(&config))?;
-    let rows = context.with_connection(&url, Some(&config), async |connection| {
-        migrate::current(connection, &config.version_table)
-            .await
-            .map_err(migrate_error)
-    })?;
-    let known: Vec<Node> = rows.iter().filter_map(|r| graph.node(r)).collect();
-    if context.output.is_json() {
-        context.output.revisions(&graph, &known, false);
-    } else {
-        for row in &rows {
-            match graph.node(row) {
-                Some(node) => context
-                    .output
-                    .revisions(&graph, &[node], context.output.verbose),
-                None => context
-                    .output
-                    .line(&format!("{} (no revision file has it)", printable(row))),
-            }
-        }
-    }
-    Ok(0)
-}
-
-/// `status`.
-pub fn status(context: &Context) -> Result<u8, CliError> {
-    let (config, graph) = context.project()?;
-    let url = context.url(Some(&config))?;
-    let (status, drift) = context.with_connection(&url, Some(&config), async |connection| {
-        let status = migrate::status(connection, &graph, &config.version_table)
-            .await
-            .map_err(migrate_error)?;
-        // Drift means something only at head: before that, pending revisions explain it.
-        let drift = if status.pending.is_empty() && status.unknown.is_empty() {
-            crate::cli::schema::drift(connection, &config).await
-        } else {
-            None
-        };
-        Ok((status, drift))
-    })?;
-    let heads = graph.names(graph.heads());
-    if context.output.is_json() {
-        let drift = match &drift {
-            Some(Ok(ops)) => json!(
-                ops.iter()
-                    .map(|op| json!({"op": op.kind(), "table": op.table()}))
-                    .collect::<Vec<_>>()
-            ),
-            _ => Value::Null,
-        };
-        context.output.document(&json!({
-            "database": url.url.redacted(),
-            "current": status.current,
-            "heads": heads,
-            "pending": status.pending,
-            "modified": status.modified,
-            "unknown": status.unknown,
-            "drift": drift,
-            "stopped": stopped::json(status.partial.as_ref()),
-        }));
-        return Ok(0);
-    }
-    let list = |ids: &[String]| {
-        if ids.is_empty() {
-            "(none)".to_owned()
-        } else {
-            printable(&ids.join(", ")).into_owned()
-        }
-    };
-    let out = &context.output;
-    out.line(&format!(
-        "Current: {}",
-        if status.current.is_empty() {
-            "base (nothing applied)".to_owned()
-        } else {
-            list(&status.current)
-        }
-    ));
-    out.line(&format!("Heads: {}", list(&heads)));
-    if status.pending.is_empty() {
-        out.line("Pending: none, the database is up to date");
-    } else {
-        out.line(&format!(
-            "Pending ({}), in apply order:",
-            status.pending.len()
-        ));
-        for id in &status.pending {
-            if let Some(node) = graph.node(id) {
-                out.line(&format!(
-                    "  {} {}",
-                    revision_short(&graph, node),
-                    printable(&graph.revision(node).message)
-                ));
-            }
-        }
-    }
-    if !status.modified.is_empty() {
-        out.line(&format!(
-            "Modified since applied: {}",
-            list(&status.modified)
-        ));
-        out.line("  `retort upgrade` refuses to run until the files are restored or the change is accepted with `--accept-checksum REV`");
-    }
-    if !status.unknown.is_empty() {
-        out.line(&format!(
-            "Applied but missing from the revision files: {}",
-            list(&status.unknown)
-        ));
-    }
-    match &drift {
-        Some(Ok(ops)) if ops.is_empty() => out.line("Drift: none, the database matches the models"),
-        Some(Ok(ops)) => out.line(&format!(
-            "Drift: the models differ from the database by {} operation(s); `retort check` lists them, `retort autogenerate -m MSG` writes them",
-            ops.len()
-        )),
-        Some(Err(error)) => out.line(&format!("Drift: not compared: {error}")),
-        None => {}
-    }
-    if let Some(row) = &status.partial {
-        stopped::print(out, row);
-    }
-    Ok(0)
-}
+use crate::cli::progress::Progress;
+use crate::cli::session::runtime;
 
 /// `upgrade` and `downgrade`.
-pub fn migrate_command(context: &Context, args: MigrateArgs, down: bool) -> Result<u8, CliError> {
+pub fn migrate_command(context: &Context, args: MigrateArgs, down: bool) -> Result<(), CliError> {
     let text = match (args.target.get(), down) {
         (Some(text), _) => text.to_owned(),
         (None, false) => "head".to_owned(),
@@ -268,7 +71,7 @@ pub fn stamp(
     target: RevArgs,
     purge: bool,
     offline_args: OfflineArgs,
-) -> Result<u8, CliError> {
+) -> Result<(), CliError> {
     let Some(text) = target.get() else {
         return Err(CliError::usage(
             "stamp needs a target revision",
@@ -322,7 +125,7 @@ fn live(
     graph: &RevisionGraph,
     settings: &Settings,
     operation: &Operation,
-) -> Result<u8, CliError> {
+) -> Result<(), CliError> {
     let url = context.url(Some(config))?;
     if settings.dry_run && !dialect::dialect(url.url.dialect()).transactional_ddl() {
         context.output.progress(
@@ -331,9 +134,10 @@ fn live(
         let rows = context.with_connection(&url, Some(config), async |connection| {
             migrate::current(connection, &config.version_table)
                 .await
-                .map_err(migrate_error)
+                .map_err(CliError::from)
         })?;
-        let start = Applied::from_versions(graph, &rows).map_err(|e| migrate_error(e.into()))?;
+        let start = Applied::from_versions(graph, &rows)
+            .map_err(|e| CliError::from(migrate::Error::from(e)))?;
         return offline_for(
             context,
             graph,
@@ -369,7 +173,7 @@ fn live(
         };
         let result = migrate::migrate(connection, graph, settings, operation, &mut events).await;
         progress.finish();
-        result.map_err(migrate_error)
+        result.map_err(CliError::from)
     })?;
     if settings.dry_run {
         output.progress("Dry run: everything was rolled back.");
@@ -383,7 +187,7 @@ fn live(
     } else if reports.is_empty() && !matches!(operation, Operation::Stamp(..)) {
         output.progress("Nothing to do.");
     }
-    Ok(0)
+    Ok(())
 }
 
 fn offline(
@@ -394,7 +198,7 @@ fn offline(
     operation: &Operation,
     start: Option<&str>,
     args: &OfflineArgs,
-) -> Result<u8, CliError> {
+) -> Result<(), CliError> {
     let kind: DialectKind = match &args.dialect {
         Some(name) => name
             .parse()
@@ -435,7 +239,7 @@ fn offline_for(
     kind: DialectKind,
     start: Start<'_>,
     as_plan: bool,
-) -> Result<u8, CliError> {
+) -> Result<(), CliError> {
     let start_state = match start {
         Start::State(state) => state,
         Start::Named(None) => match operation {
@@ -463,7 +267,7 @@ fn offline_for(
             &start_state,
             &mut |_| {},
         ))
-        .map_err(migrate_error)?;
+        .map_err(CliError::from)?;
     let mut text = format!(
         "-- retort {} script for {kind}\n",
         if as_plan { "plan" } else { "offline" }
@@ -483,146 +287,5 @@ fn offline_for(
     } else {
         context.output.line(text.trim_end());
     }
-    Ok(0)
-}
-
-/// Maps a library error to the CLI's, keeping the detail a user acts on.
-pub fn migrate_error(error: migrate::Error) -> CliError {
-    use migrate::Error as E;
-    let help = match &error {
-        E::StepFailed(failure) if failure.rolled_back => Some(format!(
-            "the revision was rolled back; nothing of it remains (failed statement: {}){}",
-            one_line(&failure.sql),
-            if failure.total > 1 { format!("; {} statements in all", failure.total) } else { String::new() }
-        )),
-        E::StepFailed(failure) => Some(format!(
-            "this database commits DDL as it goes: statements 1–{applied} of {total} ran and stay applied, \
-             statement {statement} failed: {}. The version table is still at the last complete revision. \
-             Fix the file, then run `retort upgrade --resume` to continue at statement {statement}, \
-             or undo statements 1–{applied} by hand and run `retort upgrade`.",
-            one_line(&failure.sql),
-            applied = failure.applied,
-            total = failure.total,
-            statement = failure.statement,
-        ))
-        .filter(|_| failure.applied > 0)
-        .or_else(|| {
-            Some(format!("nothing of the revision ran; fix it and run again (statement: {})", one_line(&failure.sql)))
-        }),
-        E::Partial { applied, error: Some(_), direction, .. } if direction == "down" => Some(format!(
-            "fix the file, then the same `retort downgrade` with `--resume` continues after statement {applied}; \
-             or undo those statements by hand; `retort stamp` to the revision below marks it reverted without running it"
-        )),
-        E::Partial { applied, error: None, direction, .. } if direction == "down" => Some(format!(
-            "check in the database whether statement {} took effect; if it did not, the same `retort downgrade` \
-             with `--resume` runs it again and continues; if it did, undo it by hand first (or, when the whole \
-             downgrade is done, `retort stamp` to the revision below marks it reverted)",
-            applied + 1
-        )),
-        E::Partial { applied, error: Some(_), .. } => Some(format!(
-            "fix the file, then `retort upgrade --resume` continues after statement {applied}; \
-             or undo those statements by hand and run `retort upgrade`; `retort stamp` marks a revision done without running it"
-        )),
-        E::Partial { applied, error: None, .. } => Some(format!(
-            "check in the database whether statement {} took effect; if it did not, `retort upgrade --resume` \
-             runs it again and continues; if it did, undo it by hand first (or, when the whole revision is done, \
-             `retort stamp REV` marks it applied)",
-            applied + 1
-        )),
-        E::ResumeChanged { .. } => Some(
-            "the earlier attempt ran the file as it was then; restore those statements (change only the ones \
-             that did not run), or undo what ran by hand and run `retort upgrade` without `--resume`"
-                .to_owned(),
-        ),
-        E::Unchanged { .. } => Some(
-            "the revision's bookkeeping was rolled back (on MySQL/MariaDB its DDL stays); run `retort status` to see where the database is".to_owned(),
-        ),
-        E::Modified { .. } => Some(
-            "restore the files, or accept the change with `retort upgrade --accept-checksum REV` (see docs/running-migrations.md)"
-                .to_owned(),
-        ),
-        E::Unknown(_) => Some(
-            "restore the missing revision file, or `retort stamp REV --purge` to set the version table by hand \
-             (after removing every revision file: `retort stamp base --purge`, then \
-             `retort autogenerate --from-empty -m MSG` and `retort stamp head` make a new baseline)".to_owned(),
-        ),
-        E::Parse { help, .. } => help.clone(),
-        E::LockTimeout { key, .. } => Some(format!(
-            "raise `lock_timeout` in retort.toml, or check for a stuck run: {}",
-            key.holder()
-        )),
-        E::LockFile { .. } => Some(
-            "SQLite runs take this lock file beside the database: its directory must be writable, as for SQLite's own journal"
-                .to_owned(),
-        ),
-        _ => None,
-    };
-    // Paths in library errors are absolute; people read them relative to here.
-    let mut message = error.to_string();
-    if let Ok(cwd) = std::env::current_dir() {
-        message = message.replace(&format!("{}/", cwd.display()), "");
-    }
-    if error.is_failure() {
-        CliError::failed(message, help)
-    } else {
-        CliError::usage(message, help)
-    }
-}
-
-fn one_line(sql: &str) -> String {
-    let text = sql.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() > 120 {
-        format!("{}…", text.chars().take(120).collect::<String>())
-    } else {
-        text
-    }
-}
-
-/// One line per step on stderr and, for longer runs on a terminal, a
-/// progress bar below them.
-struct Progress {
-    output: crate::cli::output::Output,
-    bar: Option<indicatif::ProgressBar>,
-}
-
-impl Progress {
-    /// Runs of more steps than this get a bar.
-    const BAR_FROM: usize = 5;
-
-    fn new(output: crate::cli::output::Output) -> Self {
-        Progress { output, bar: None }
-    }
-
-    fn start(&mut self, steps: usize) {
-        use std::io::IsTerminal;
-        if steps > Self::BAR_FROM && !self.output.quiet && std::io::stderr().is_terminal() {
-            let bar = indicatif::ProgressBar::new(steps as u64);
-            if let Ok(style) =
-                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} revisions {elapsed}")
-            {
-                bar.set_style(style);
-            }
-            self.bar = Some(bar);
-        }
-    }
-
-    fn say(&self, line: &str) {
-        match &self.bar {
-            Some(bar) => bar.suspend(|| self.output.progress(line)),
-            None => self.output.progress(line),
-        }
-    }
-
-    fn step(&self, line: &str) {
-        self.say(line);
-        if let Some(bar) = &self.bar {
-            bar.inc(1);
-        }
-    }
-
-    fn finish(&mut self) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
-    }
+    Ok(())
 }

@@ -18,7 +18,7 @@ const MODELS_README: &str = "\
 -- they differ. Start from an existing database with `retort dump > models/schema.sql`.
 ";
 
-pub fn run(context: &Context, dir: Option<PathBuf>) -> Result<u8, CliError> {
+pub fn run(context: &Context, dir: Option<PathBuf>) -> Result<(), CliError> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("."));
     let config_path = dir.join(CONFIG_FILE);
     if config_path.exists() {
@@ -43,12 +43,11 @@ pub fn run(context: &Context, dir: Option<PathBuf>) -> Result<u8, CliError> {
     context
         .output
         .progress("Next: `retort create -m \"first revision\"`, then `retort upgrade`.");
-    Ok(0)
+    Ok(())
 }
 
 fn create_dir(path: &Path) -> Result<(), CliError> {
-    fs::create_dir_all(path)
-        .map_err(|e| CliError::failed(format!("cannot create {}: {e}", display_path(path)), None))
+    fs::create_dir_all(path).map_err(|e| CliError::create(path, e))
 }
 
 /// Writes a new file, refusing to replace one.
@@ -58,9 +57,7 @@ pub fn write(path: &Path, text: &str) -> Result<(), CliError> {
         .write(true)
         .create_new(true)
         .open(path)
-        .map_err(|e| {
-            CliError::failed(format!("cannot create {}: {e}", display_path(path)), None)
-        })?;
+        .map_err(|e| CliError::create(path, e))?;
     file.write_all(text.as_bytes())
-        .map_err(|e| CliError::failed(format!("cannot write {}: {e}", display_path(path)), None))
+        .map_err(|e| CliError::write(path, e))
 }

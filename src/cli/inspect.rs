@@ -11,27 +11,22 @@ use crate::cli::error::CliError;
 use crate::cli::output::{revision_line, revision_short};
 
 /// `heads [--check]`.
-pub fn heads(context: &Context, check: bool) -> Result<u8, CliError> {
+pub fn heads(context: &Context, check: bool) -> Result<(), CliError> {
     let (_, graph) = context.project()?;
     let heads = graph.heads();
     context
         .output
         .revisions(&graph, heads, context.output.verbose);
     if check && heads.len() > 1 {
-        return Err(CliError::failed(
-            format!(
-                "the revision files have {} heads: {}",
-                heads.len(),
-                graph.names(heads).join(", ")
-            ),
-            Some("merge them into one: `retort merge heads -m \"merge heads\"`".to_owned()),
-        ));
+        return Err(CliError::SeveralHeads {
+            heads: graph.names(heads),
+        });
     }
-    Ok(0)
+    Ok(())
 }
 
 /// `branches`: every branch point and the revisions it branches into.
-pub fn branches(context: &Context) -> Result<u8, CliError> {
+pub fn branches(context: &Context) -> Result<(), CliError> {
     let (_, graph) = context.project()?;
     let points: Vec<Node> = graph
         .order()
@@ -43,7 +38,7 @@ pub fn branches(context: &Context) -> Result<u8, CliError> {
         context
             .output
             .revisions(&graph, &points, context.output.verbose);
-        return Ok(0);
+        return Ok(());
     }
     for &point in &points {
         context.output.line(&revision_short(&graph, point));
@@ -53,11 +48,11 @@ pub fn branches(context: &Context) -> Result<u8, CliError> {
                 .line(&format!("  -> {}", revision_short(&graph, child)));
         }
     }
-    Ok(0)
+    Ok(())
 }
 
 /// `show REV`.
-pub fn show(context: &Context, rev: &str) -> Result<u8, CliError> {
+pub fn show(context: &Context, rev: &str) -> Result<(), CliError> {
     let (_, graph) = context.project()?;
     let target: Target = rev.parse()?;
     let nodes = match graph.resolve_fixed(&target)? {
@@ -70,11 +65,11 @@ pub fn show(context: &Context, rev: &str) -> Result<u8, CliError> {
         }
     };
     context.output.revisions(&graph, &nodes, true);
-    Ok(0)
+    Ok(())
 }
 
 /// `history [-r RANGE] [--graph]`: newest first.
-pub fn history(context: &Context, range: Option<&str>, draw: bool) -> Result<u8, CliError> {
+pub fn history(context: &Context, range: Option<&str>, draw: bool) -> Result<(), CliError> {
     let (_, graph) = context.project()?;
     let range: Range = match range {
         Some(text) => text.parse()?,
@@ -99,7 +94,7 @@ pub fn history(context: &Context, range: Option<&str>, draw: bool) -> Result<u8,
     } else {
         output.revisions_with(&graph, &nodes, revision_line);
     }
-    Ok(0)
+    Ok(())
 }
 
 /// The revisions of a range, newest first, as Alembic selects them.

@@ -7,10 +7,14 @@ mod create;
 mod database;
 mod drawing;
 pub mod error;
+pub mod exit;
 mod init;
 mod inspect;
 pub mod output;
+mod progress;
 mod schema;
+mod session;
+mod status;
 mod stopped;
 
 use std::path::PathBuf;
@@ -51,8 +55,8 @@ impl Context {
     }
 }
 
-/// Runs a parsed command line; `Ok` carries the exit code.
-pub fn run(cli: Cli) -> Result<u8, CliError> {
+/// Runs a parsed command line; `cli::exit` turns an error into its exit code.
+pub fn run(cli: Cli) -> Result<(), CliError> {
     let context = Context {
         output: Output {
             format: cli.format,
@@ -65,8 +69,8 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
     match cli.command {
         Command::Init { dir } => init::run(&context, dir),
         Command::TestConnection { wait } => connect::test_connection(&context, wait),
-        Command::Current => database::current(&context),
-        Command::Status => database::status(&context),
+        Command::Current => status::current(&context),
+        Command::Status => status::status(&context),
         Command::Upgrade(args) => database::migrate_command(&context, args, false),
         Command::Downgrade(args) => database::migrate_command(&context, args, true),
         Command::Stamp {

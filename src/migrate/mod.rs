@@ -121,24 +121,6 @@ pub enum Error {
 /// How many times a run plans again because the version table moved.
 const MAX_REPLANS: usize = 20;
 
-impl Error {
-    /// True when the operation ran and failed (exit 1) rather than being
-    /// impossible to start (exit 2).
-    pub fn is_failure(&self) -> bool {
-        matches!(
-            self,
-            Error::Database(_)
-                | Error::Modified { .. }
-                | Error::LockTimeout { .. }
-                | Error::StepFailed(_)
-                | Error::Partial { .. }
-                | Error::Irreversible { .. }
-                | Error::Unchanged { .. }
-                | Error::ResumeChanged { .. }
-        )
-    }
-}
-
 /// A statement that failed, and what of its revision stays applied.
 #[derive(Debug)]
 pub struct StepFailure {

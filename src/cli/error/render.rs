@@ -1,69 +1,16 @@
-//! The CLI's one error type: every library error lands here, is shown with
-//! miette (the offending line of a revision file included), and maps to an
-//! exit code in one place: 1 when the operation failed, 2 for usage,
-//! configuration, revision-file and connection errors.
+//! An error shown on stderr with miette: a revision file's problems with
+//! the offending line, everything else as a message and a hint.
 
 use std::io::IsTerminal;
 use std::path::Path;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
 
+use super::CliError;
 use crate::cli::output::display_path;
-use retort::config::ConfigError;
-use retort::revision::graph::{self, Problem};
-use retort::revision::target;
-
-/// Anything a command can fail with.
-#[derive(Debug, thiserror::Error)]
-pub enum CliError {
-    /// The command line or the project asks for something impossible.
-    #[error("{message}")]
-    Usage {
-        message: String,
-        help: Option<String>,
-    },
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error(transparent)]
-    Revisions(#[from] graph::Error),
-    #[error(transparent)]
-    Target(#[from] target::Error),
-    /// The operation ran and failed, or found what it checks for.
-    #[error("{message}")]
-    Failed {
-        message: String,
-        help: Option<String>,
-    },
-}
+use retort::revision::graph::Problem;
 
 impl CliError {
-    /// A usage error with a hint.
-    pub fn usage(message: impl Into<String>, help: impl Into<Option<String>>) -> Self {
-        CliError::Usage {
-            message: message.into(),
-            help: help.into(),
-        }
-    }
-
-    /// A failed operation with a hint.
-    pub fn failed(message: impl Into<String>, help: impl Into<Option<String>>) -> Self {
-        CliError::Failed {
-            message: message.into(),
-            help: help.into(),
-        }
-    }
-
-    /// The process exit code for this error (README.md: 1 failed or drift, 2 usage, configuration or connection).
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            CliError::Failed { .. } => 1,
-            CliError::Usage { .. }
-            | CliError::Config(_)
-            | CliError::Revisions(_)
-            | CliError::Target(_) => 2,
-        }
-    }
-
     /// Renders the error for stderr.
     pub fn render(&self) -> String {
         let handler = handler();
@@ -77,10 +24,12 @@ impl CliError {
                     out.push_str(&format!("error: {error}\n"));
                 }
             }
-            CliError::Usage { message, help } | CliError::Failed { message, help } => {
-                render_plain(&handler, message, help.as_deref(), &mut out);
-            }
-            other => render_plain(&handler, &other.to_string(), None, &mut out),
+            other => render_plain(
+                &handler,
+                &other.message(),
+                other.help().as_deref(),
+                &mut out,
+            ),
         }
         out
     }
