@@ -324,10 +324,12 @@ fn live(
     operation: &Operation,
 ) -> Result<u8, CliError> {
     let url = context.url(Some(config))?;
-    if settings.dry_run && !dialect::dialect(url.url.dialect()).transactional_ddl() {
-        context.output.progress(
-            "MySQL/MariaDB commit DDL implicitly, so a dry run cannot roll it back; this is the plan, not executed:",
-        );
+    let database = dialect::dialect(url.url.dialect());
+    if settings.dry_run && !database.transactional_ddl() {
+        context.output.progress(&format!(
+            "{} commit DDL implicitly, so a dry run cannot roll it back; this is the plan, not executed:",
+            database.display_name()
+        ));
         let rows = context.with_connection(&url, Some(config), async |connection| {
             migrate::current(connection, &config.version_table)
                 .await
@@ -534,9 +536,10 @@ pub fn migrate_error(error: migrate::Error) -> CliError {
              that did not run), or undo what ran by hand and run `retort upgrade` without `--resume`"
                 .to_owned(),
         ),
-        E::Unchanged { .. } => Some(
-            "the revision's bookkeeping was rolled back (on MySQL/MariaDB its DDL stays); run `retort status` to see where the database is".to_owned(),
-        ),
+        E::Unchanged { .. } => Some(format!(
+            "the revision's bookkeeping was rolled back (on {} its DDL stays); run `retort status` to see where the database is",
+            implicit_ddl_databases()
+        )),
         E::Modified { .. } => Some(
             "restore the files, or accept the change with `retort upgrade --accept-checksum REV` (see docs/running-migrations.md)"
                 .to_owned(),
@@ -567,6 +570,17 @@ pub fn migrate_error(error: migrate::Error) -> CliError {
     } else {
         CliError::usage(message, help)
     }
+}
+
+/// The databases whose DDL commits as it runs, by name: "MySQL/MariaDB".
+fn implicit_ddl_databases() -> String {
+    DialectKind::ALL
+        .into_iter()
+        .map(dialect::dialect)
+        .filter(|d| !d.transactional_ddl())
+        .map(|d| d.display_name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn one_line(sql: &str) -> String {
