@@ -1,6 +1,7 @@
 //! One pinned database connection over sqlx, for whichever database the URL
 //! names. The driver's types differ per database, so this is the one place
-//! that matches on them; everything above asks a [`Connection`].
+//! that matches on them; everything above asks a [`Connection`]. The SQL it
+//! sends for a database is that database's [`Dialect`]'s.
 //!
 //! Session-level locks belong to one connection (docs/architecture.md, "Driver traps the code works around"), which is why
 //! retort holds a single connection for a whole run rather than a pool.
