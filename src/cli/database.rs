@@ -127,10 +127,12 @@ fn live(
     operation: &Operation,
 ) -> Result<(), CliError> {
     let url = context.url(Some(config))?;
-    if settings.dry_run && !dialect::dialect(url.url.dialect()).transactional_ddl() {
-        context.output.progress(
-            "MySQL/MariaDB commit DDL implicitly, so a dry run cannot roll it back; this is the plan, not executed:",
-        );
+    let database = dialect::dialect(url.url.dialect());
+    if settings.dry_run && !database.transactional_ddl() {
+        context.output.progress(&format!(
+            "{} commit DDL implicitly, so a dry run cannot roll it back; this is the plan, not executed:",
+            database.display_name()
+        ));
         let rows = context.with_connection(&url, Some(config), async |connection| {
             migrate::current(connection, &config.version_table)
                 .await

@@ -1,6 +1,7 @@
 //! One pinned database connection over sqlx, for whichever database the URL
 //! names. The driver's types differ per database, so this is the one place
-//! that matches on them; everything above asks a [`Connection`].
+//! that matches on them; everything above asks a [`Connection`]. The SQL it
+//! sends for a database is that database's [`Dialect`]'s.
 //!
 //! Session-level locks belong to one connection (docs/architecture.md, "Driver traps the code works around"), which is why
 //! retort holds a single connection for a whole run rather than a pool.
@@ -18,9 +19,10 @@ use sqlx::postgres::PgConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 
-use crate::dialect::{mysql, postgres, sqlite};
 mod options;
-use crate::dialect::DialectKind;
+
+use crate::dialect::{Dialect, DialectKind, dialect, mysql, postgres, sqlite};
+pub use crate::dialect::{Identity, ServerLock};
 use crate::schema::Schema;
 use crate::url::{DatabaseUrl, SqliteTarget};
 
@@ -134,32 +136,20 @@ impl Connection {
                 limit.as_secs_f64()
             ),
         };
-        Ok(match url.dialect() {
+        let mut connection = match url.dialect() {
             DialectKind::Postgres => {
                 let options = options::postgres(url);
-                let mut connection = within(limit, options.connect())
+                let connection = within(limit, options.connect())
                     .await
                     .map_err(timed_out)?
                     .map_err(fail)?;
-                // PostgreSQL 14+ notices a vanished client during a long statement and
-                // ends the session, releasing its advisory lock, instead of holding it
-                // until the statement finishes. Older servers reject the setting: fine.
-                // https://www.postgresql.org/docs/current/runtime-config-connection.html
-                let _ = sqlx::raw_sql("SET client_connection_check_interval = 1000")
-                    .execute(&mut connection)
-                    .await;
                 Connection::Postgres(connection)
             }
             DialectKind::Mysql => {
                 let options = options::mysql(url);
-                let mut connection = within(limit, options.connect())
+                let connection = within(limit, options.connect())
                     .await
                     .map_err(timed_out)?
-                    .map_err(fail)?;
-                // Literals read as by default: see the constant's comment.
-                sqlx::raw_sql(mysql::DEFAULT_QUOTING)
-                    .execute(&mut connection)
-                    .await
                     .map_err(fail)?;
                 Connection::Mysql(connection)
             }
@@ -171,7 +161,14 @@ impl Connection {
                 let options = options.create_if_missing(true).busy_timeout(busy);
                 Connection::Sqlite(options.connect().await.map_err(fail)?)
             }
-        })
+        };
+        for setup in connection.dialect().session_setup() {
+            let done = connection.execute(setup.sql).await;
+            if setup.required {
+                done.map_err(fail)?;
+            }
+        }
+        Ok(connection)
     }
 
     /// Which database this is.
@@ -181,6 +178,11 @@ impl Connection {
             Connection::Mysql(_) => DialectKind::Mysql,
             Connection::Sqlite(_) => DialectKind::Sqlite,
         }
+    }
+
+    /// The dialect of this database, for the SQL to send it.
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        dialect(self.kind())
     }
 
     /// Runs one statement as written (no parameters, no statement cache).
@@ -225,16 +227,13 @@ impl Connection {
             });
             return Ok((counts, None));
         }
+        if let Some(returning) = self.dialect().returning_id().filter(|_| returns_id) {
+            let sql = AssertSqlSafe(format!("{} {returning}", sql.0));
+            let id: i64 =
+                on!(self, c => bind_all!(sqlx::query(sql)).fetch_one(&mut *c).await?.try_get(0)?);
+            return Ok((vec![1], Some(id)));
+        }
         Ok(match self {
-            // PostgreSQL reports an inserted id only through RETURNING.
-            Connection::Postgres(c) if returns_id => {
-                let sql = AssertSqlSafe(format!("{} RETURNING id", sql.0));
-                let id: i64 = bind_all!(sqlx::query(sql))
-                    .fetch_one(&mut *c)
-                    .await?
-                    .try_get(0)?;
-                (vec![1], Some(id))
-            }
             Connection::Postgres(c) => {
                 let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
                 (vec![done.rows_affected()], None)
@@ -270,26 +269,13 @@ impl Connection {
 
     /// The server's version string.
     pub async fn server_version(&mut self) -> Result<String, Error> {
-        let sql = match self {
-            Connection::Sqlite(_) => "SELECT sqlite_version()",
-            _ => "SELECT version()",
-        };
+        let sql = self.dialect().server_version_query();
         Ok(on!(self, c => sqlx::query(sql).fetch_one(&mut *c).await?.try_get::<String, _>(0)?))
     }
 
     /// True when `table` exists in the current database or schema.
     pub async fn table_exists(&mut self, table: &str) -> Result<bool, Error> {
-        let sql = match self {
-            Connection::Postgres(_) => {
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1"
-            }
-            Connection::Mysql(_) => {
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
-            }
-            Connection::Sqlite(_) => {
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
-            }
-        };
+        let sql = self.dialect().table_exists_query();
         // Kept prepared: the catalog's shape never changes under it, and on
         // MySQL closing a statement delays the next query (see `versions`).
         let count: i64 =
@@ -299,15 +285,7 @@ impl Connection {
 
     /// True when `table` has a column named `column`.
     pub async fn has_column(&mut self, table: &str, column: &str) -> Result<bool, Error> {
-        let sql = match self {
-            Connection::Postgres(_) => {
-                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2"
-            }
-            Connection::Mysql(_) => {
-                "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?"
-            }
-            Connection::Sqlite(_) => "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?",
-        };
+        let sql = self.dialect().column_exists_query();
         // Kept prepared, as in `table_exists`.
         let count: i64 = on!(self, c => sqlx::query(sql).bind(table).bind(column).fetch_one(&mut *c).await?.try_get(0)?);
         Ok(count > 0)
@@ -335,10 +313,7 @@ impl Connection {
         quoted_table: &str,
         with_hashes: bool,
     ) -> Result<Vec<LogRow>, Error> {
-        let started_at = match self {
-            Connection::Postgres(_) => "started_at::text",
-            _ => "CAST(started_at AS CHAR(40))",
-        };
+        let started_at = self.dialect().timestamp_as_text("started_at");
         let sql = AssertSqlSafe(format!(
             "SELECT revision, down_revisions, direction, operation, checksum, success, statements_applied, \
              statements_total, error, downgrade_sql, {started_at}, {hashes} FROM {quoted_table} ORDER BY id",
@@ -393,37 +368,24 @@ impl Connection {
     /// What the server says identifies the database this session is in,
     /// for naming the migration lock (see [`crate::migrate::lock`]).
     pub async fn identity(&mut self) -> Result<Identity, Error> {
+        let sql = self.dialect().identity_query();
         Ok(match self {
             Connection::Postgres(c) => {
-                let row = sqlx::query(
-                    "SELECT current_database()::text, COALESCE(current_schema()::text, '')",
-                )
-                .fetch_one(&mut *c)
-                .await?;
+                let row = sqlx::query(sql).fetch_one(&mut *c).await?;
                 Identity::Postgres {
                     database: row.try_get(0)?,
                     schema: row.try_get(1)?,
                 }
             }
             Connection::Mysql(c) => {
-                // https://mariadb.com/kb/en/server-system-variables/#lower_case_table_names
-                let row =
-                    sqlx::query("SELECT DATABASE(), CAST(@@lower_case_table_names AS SIGNED)")
-                        .fetch_one(&mut *c)
-                        .await?;
+                let row = sqlx::query(sql).fetch_one(&mut *c).await?;
                 Identity::Mysql {
                     database: row.try_get(0)?,
                     fold_case: row.try_get::<i64, _>(1)? != 0,
                 }
             }
             Connection::Sqlite(c) => {
-                // The path SQLite opened, made absolute by its VFS; empty in memory.
-                // https://www.sqlite.org/pragma.html#pragma_database_list
-                let file: String =
-                    sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'")
-                        .fetch_one(&mut *c)
-                        .await?
-                        .try_get(0)?;
+                let file: String = sqlx::query(sql).fetch_one(&mut *c).await?.try_get(0)?;
                 Identity::Sqlite {
                     file: Some(PathBuf::from(file)).filter(|f| !f.as_os_str().is_empty()),
                 }
@@ -433,16 +395,18 @@ impl Connection {
 
     /// Tries once to take a session lock; true when taken.
     pub async fn try_lock(&mut self, lock: &ServerLock) -> Result<bool, Error> {
+        let Some(queries) = self.dialect().session_lock() else {
+            return Err(unsupported(self, lock));
+        };
+        let sql = queries.try_lock;
         Ok(match (self, lock) {
-            (Connection::Postgres(c), ServerLock::Advisory(key)) => {
-                sqlx::query("SELECT pg_try_advisory_lock($1)")
-                    .bind(key)
-                    .fetch_one(&mut *c)
-                    .await?
-                    .try_get::<bool, _>(0)?
-            }
+            (Connection::Postgres(c), ServerLock::Advisory(key)) => sqlx::query(sql)
+                .bind(key)
+                .fetch_one(&mut *c)
+                .await?
+                .try_get::<bool, _>(0)?,
             (Connection::Mysql(c), ServerLock::Named(name)) => {
-                let got: Option<i64> = sqlx::query("SELECT GET_LOCK(?, 0)")
+                let got: Option<i64> = sqlx::query(sql)
                     .bind(name)
                     .fetch_one(&mut *c)
                     .await?
@@ -455,18 +419,16 @@ impl Connection {
 
     /// Releases a lock taken by [`try_lock`](Self::try_lock).
     pub async fn unlock(&mut self, lock: &ServerLock) -> Result<(), Error> {
+        let Some(queries) = self.dialect().session_lock() else {
+            return Err(unsupported(self, lock));
+        };
+        let sql = queries.unlock;
         match (self, lock) {
             (Connection::Postgres(c), ServerLock::Advisory(key)) => {
-                sqlx::query("SELECT pg_advisory_unlock($1)")
-                    .bind(key)
-                    .execute(&mut *c)
-                    .await?;
+                sqlx::query(sql).bind(key).execute(&mut *c).await?;
             }
             (Connection::Mysql(c), ServerLock::Named(name)) => {
-                sqlx::query("SELECT RELEASE_LOCK(?)")
-                    .bind(name)
-                    .execute(&mut *c)
-                    .await?;
+                sqlx::query(sql).bind(name).execute(&mut *c).await?;
             }
             (connection, lock) => return Err(unsupported(connection, lock)),
         }
@@ -487,7 +449,7 @@ impl Connection {
     /// each write transaction still re-reads the version table, so a writer
     /// that takes no such lock cannot make a revision run twice either.
     pub fn has_session_lock(&self) -> bool {
-        !matches!(self, Connection::Sqlite(_))
+        self.dialect().session_lock().is_some()
     }
 
     /// Closes the connection politely.
@@ -507,35 +469,6 @@ async fn within<T>(
         Some(limit) => tokio::time::timeout(limit, future).await.map_err(|_| limit),
         None => Ok(future.await),
     }
-}
-
-/// A lock the server holds for a session until it is released or the
-/// session ends.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ServerLock {
-    /// PostgreSQL `pg_advisory_lock` key.
-    Advisory(i64),
-    /// MySQL/MariaDB `GET_LOCK` name.
-    Named(String),
-}
-
-/// Where a session is, as the server reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Identity {
-    Postgres {
-        database: String,
-        schema: String,
-    },
-    Mysql {
-        /// `DATABASE()`: none when the URL and the server chose none.
-        database: Option<String>,
-        /// The server folds table and database names to lower case.
-        fold_case: bool,
-    },
-    Sqlite {
-        /// The main database's file; none in memory.
-        file: Option<PathBuf>,
-    },
 }
 
 fn unsupported(connection: &Connection, lock: &ServerLock) -> Error {

@@ -14,7 +14,9 @@ mod live;
 pub(crate) mod mysql;
 mod normalize;
 pub(crate) mod postgres;
+mod session;
 pub mod sqlite;
+mod url_options;
 
 use std::collections::HashMap;
 
@@ -22,6 +24,8 @@ use crate::op::Op;
 use crate::schema::{Schema, Table, Type};
 
 pub use kind::{DialectKind, ParseDialectError};
+pub use session::{Identity, LockQueries, ServerLock, SessionSetup};
+pub use url_options::{TlsMode, UrlOption, UrlOptions};
 
 /// A statement rendered for one database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,6 +233,71 @@ pub trait Dialect: Send + Sync {
     /// False for a database that keeps no table or column comments (SQLite).
     fn has_comments(&self) -> bool {
         true
+    }
+
+    /// The database's name in messages to people.
+    fn display_name(&self) -> &'static str;
+
+    /// Statements a live session runs right after connecting.
+    fn session_setup(&self) -> &'static [SessionSetup] {
+        &[]
+    }
+
+    /// A query whose one row holds the server's version as text.
+    fn server_version_query(&self) -> &'static str {
+        "SELECT version()"
+    }
+
+    /// A query counting the tables named by parameter 1 in the current
+    /// database (PostgreSQL: the current schema).
+    fn table_exists_query(&self) -> &'static str;
+
+    /// A query counting the columns named by parameter 2 of the table named
+    /// by parameter 1, as [`table_exists_query`](Self::table_exists_query)
+    /// finds it.
+    fn column_exists_query(&self) -> &'static str;
+
+    /// The timestamp column `column` of retort's log table, read as text.
+    fn timestamp_as_text(&self, column: &str) -> String {
+        format!("CAST({column} AS CHAR(40))")
+    }
+
+    /// A query whose one row says where the session is, read into an
+    /// [`Identity`] (the columns are each dialect's; see its variant).
+    fn identity_query(&self) -> &'static str;
+
+    /// How a session takes and releases a lock the server holds for it;
+    /// `None` for a database without one (SQLite: retort locks a file).
+    fn session_lock(&self) -> Option<LockQueries> {
+        None
+    }
+
+    /// The session lock that keeps other runs off `version_table` in the
+    /// database `identity` describes; `None` where
+    /// [`session_lock`](Self::session_lock) is.
+    fn server_lock(&self, _identity: &Identity, _version_table: &str) -> Option<ServerLock> {
+        None
+    }
+
+    /// A query an operator runs to find the session that holds `lock`.
+    fn lock_holder_query(&self, _lock: &ServerLock) -> Option<String> {
+        None
+    }
+
+    /// What an INSERT into the log table ends with to return the new row's
+    /// id, for a database whose driver does not report it otherwise.
+    fn returning_id(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The query options a URL of this database may carry.
+    fn url_options(&self) -> &'static UrlOptions {
+        &UrlOptions::NONE
+    }
+
+    /// True when a URL names a file (or memory), not a user on a host.
+    fn url_names_a_file(&self) -> bool {
+        false
     }
 }
 

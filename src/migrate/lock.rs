@@ -29,6 +29,10 @@
 //!   would let two runs hold "the" lock at once. An in-memory database is
 //!   visible to one connection only and needs no lock.
 //!
+//! The server locks' names and SQL are the dialects'
+//! ([`Dialect::server_lock`], [`Dialect::session_lock`]); this module picks
+//! the kind of lock and keeps the file locks.
+//!
 //! Every lock ends with its holder: a killed process's advisory or named
 //! lock goes with its session, its file lock with its open file.
 
@@ -36,11 +40,10 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
-
 use super::Error;
 use super::run::Event;
 use crate::connection::{Connection, Identity, ServerLock};
+use crate::dialect::Dialect;
 
 /// Which lock a run takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,53 +57,24 @@ pub enum Key {
 }
 
 impl Key {
-    /// The lock for `version_table` in the database `identity` describes.
-    pub fn new(identity: &Identity, version_table: &str) -> Key {
-        match identity {
-            Identity::Postgres { database, schema } => Key::Server(ServerLock::Advisory(
-                advisory_key(&format!("retort:{database}:{schema}.{version_table}")),
-            )),
-            Identity::Mysql {
-                database,
-                fold_case,
-            } => {
-                let name = format!(
-                    "retort:{}:{version_table}",
-                    database.as_deref().unwrap_or_default()
-                );
-                let name = if *fold_case {
-                    name.to_lowercase()
-                } else {
-                    name
-                };
-                Key::Server(ServerLock::Named(mysql_name(&name)))
-            }
-            Identity::Sqlite { file: Some(path) } => Key::File(sidecar(path)),
-            Identity::Sqlite { file: None } => Key::None,
+    /// The lock for `version_table` in the database `identity` describes:
+    /// the dialect's session lock where it has one, else a file lock beside
+    /// a database that is a file.
+    pub fn new(dialect: &dyn Dialect, identity: &Identity, version_table: &str) -> Key {
+        match (
+            dialect.server_lock(identity, version_table),
+            identity.file(),
+        ) {
+            (Some(lock), _) => Key::Server(lock),
+            (None, Some(path)) => Key::File(sidecar(path)),
+            (None, None) => Key::None,
         }
     }
 
     /// A query that names the session holding a server lock.
     pub fn holder_query(&self) -> Option<String> {
         match self {
-            // A bigint key shows in pg_locks as its high and low 32 bits.
-            // https://www.postgresql.org/docs/current/view-pg-locks.html
-            Key::Server(ServerLock::Advisory(key)) => {
-                let key = *key as u64;
-                Some(format!(
-                    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' \
-                     AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
-                     AND classid = {} AND objid = {} AND objsubid = 1 AND granted",
-                    key >> 32,
-                    key & 0xffff_ffff
-                ))
-            }
-            // https://mariadb.com/kb/en/is_used_lock/ (a hint for a person:
-            // the quote doubled, which reads the same in every sql_mode)
-            Key::Server(ServerLock::Named(name)) => Some(format!(
-                "SELECT IS_USED_LOCK('{}')",
-                name.replace('\'', "''")
-            )),
+            Key::Server(lock) => lock.holder_query(),
             Key::File(_) | Key::None => None,
         }
     }
@@ -154,7 +128,7 @@ pub async fn acquire(
     events: &mut dyn FnMut(Event),
 ) -> Result<Held, Error> {
     let identity = connection.identity().await?;
-    let key = Key::new(&identity, version_table);
+    let key = Key::new(connection.dialect(), &identity, version_table);
     let file = match &key {
         Key::File(path) => Some(open(path)?),
         _ => None,
@@ -229,64 +203,16 @@ fn try_lock_file(path: &Path, file: &File) -> Result<bool, Error> {
     }
 }
 
-/// A stable 64-bit advisory-lock key for a name.
-fn advisory_key(name: &str) -> i64 {
-    let digest = Sha256::digest(name.as_bytes());
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&digest[..8]);
-    i64::from_be_bytes(bytes)
-}
-
-/// MySQL lock names are at most 64 characters
-/// (<https://dev.mysql.com/doc/refman/8.0/en/locking-functions.html>).
-fn mysql_name(name: &str) -> String {
-    if name.chars().count() <= 64 {
-        name.to_owned()
-    } else {
-        format!("retort:{:016x}", advisory_key(name))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::DialectKind;
+    use crate::dialect::dialect;
 
-    fn postgres(database: &str, schema: &str) -> Identity {
-        Identity::Postgres {
-            database: database.to_owned(),
-            schema: schema.to_owned(),
-        }
-    }
+    // The server locks' names are the dialects' (dialect/session.rs tests).
 
-    #[test]
-    fn postgres_keys_differ_by_database_schema_and_table() {
-        let key = |id: &Identity, table| Key::new(id, table);
-        let base = key(&postgres("app", "public"), "retort_version");
-        assert_eq!(base, key(&postgres("app", "public"), "retort_version"));
-        assert_ne!(base, key(&postgres("app", "other"), "retort_version"));
-        assert_ne!(base, key(&postgres("app2", "public"), "retort_version"));
-        assert_ne!(base, key(&postgres("app", "public"), "alembic_version"));
-    }
-
-    #[test]
-    fn mysql_names_fold_case_where_the_server_does() {
-        let mysql = |database: &str, fold_case| Identity::Mysql {
-            database: Some(database.to_owned()),
-            fold_case,
-        };
-        assert_eq!(
-            Key::new(&mysql("App", false), "retort_version"),
-            Key::Server(ServerLock::Named("retort:App:retort_version".into()))
-        );
-        assert_eq!(
-            Key::new(&mysql("App", true), "Retort_Version"),
-            Key::new(&mysql("app", true), "retort_version")
-        );
-        let long = Key::new(&mysql(&"d".repeat(64), false), "retort_version");
-        let Key::Server(ServerLock::Named(name)) = long else {
-            panic!("a named lock: {long:?}");
-        };
-        assert_eq!(name.len(), "retort:".len() + 16, "{name}");
+    fn key(identity: Identity, table: &str) -> Key {
+        Key::new(dialect(DialectKind::Sqlite), &identity, table)
     }
 
     #[test]
@@ -299,24 +225,24 @@ mod tests {
         std::os::unix::fs::symlink(dir.path(), &link).expect("a symlink");
         #[cfg(unix)]
         assert_eq!(
-            Key::new(
-                &Identity::Sqlite {
+            key(
+                Identity::Sqlite {
                     file: Some(link.join("app.db"))
                 },
                 "v"
             ),
-            Key::new(
-                &Identity::Sqlite {
+            key(
+                Identity::Sqlite {
                     file: Some(db.clone())
                 },
                 "v"
             )
         );
-        let Key::File(path) = Key::new(&Identity::Sqlite { file: Some(db) }, "v") else {
+        let Key::File(path) = key(Identity::Sqlite { file: Some(db) }, "v") else {
             panic!("a file lock");
         };
         assert!(path.ends_with("app.db-retort-lock"), "{}", path.display());
-        assert_eq!(Key::new(&Identity::Sqlite { file: None }, "v"), Key::None);
+        assert_eq!(key(Identity::Sqlite { file: None }, "v"), Key::None);
     }
 
     #[test]

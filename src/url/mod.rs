@@ -216,7 +216,7 @@ impl DatabaseUrl {
             raw_query,
         };
 
-        if dialect == DialectKind::Sqlite {
+        if crate::dialect::dialect(dialect).url_names_a_file() {
             if parts.username.is_some()
                 || parts.password.is_some()
                 || !parts.host.is_empty()

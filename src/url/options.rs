@@ -20,50 +20,19 @@
 //! `sslrootcert=system` forces `verify-full`
 //! (<https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-SSLROOTCERT>).
 //! retort applies the same rule to both servers and to the weaker modes too.
+//!
+//! Which names each database honours is the dialect's data
+//! ([`Dialect::url_options`](crate::dialect::Dialect::url_options)); this
+//! module holds the rules.
 
 use std::time::Duration;
 
-use super::DialectKind;
+pub use crate::dialect::TlsMode;
+use crate::dialect::{DialectKind, UrlOption as Known, UrlOptions, dialect};
 
 /// The connect timeout when the URL gives none: libpq and the MySQL client
 /// would wait for ever on a server that accepts and never answers.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// How much TLS a connection asks for, from none to a checked certificate
-/// and host name. PostgreSQL's and MySQL's modes map onto it one to one,
-/// except PostgreSQL's `allow`, which MySQL lacks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TlsMode {
-    /// Plaintext (`disable`, `DISABLED`).
-    Disable,
-    /// Plaintext unless the server insists (`allow`, PostgreSQL only).
-    Allow,
-    /// TLS when the server offers it, else plaintext (`prefer`, `PREFERRED`).
-    Prefer,
-    /// TLS, certificate unchecked (`require`, `REQUIRED`).
-    Require,
-    /// TLS, certificate checked against the CA (`verify-ca`, `VERIFY_CA`).
-    VerifyCa,
-    /// TLS, certificate and host name checked (`verify-full`, `VERIFY_IDENTITY`).
-    VerifyFull,
-}
-
-const POSTGRES_MODES: [(&str, TlsMode); 6] = [
-    ("disable", TlsMode::Disable),
-    ("allow", TlsMode::Allow),
-    ("prefer", TlsMode::Prefer),
-    ("require", TlsMode::Require),
-    ("verify-ca", TlsMode::VerifyCa),
-    ("verify-full", TlsMode::VerifyFull),
-];
-
-const MYSQL_MODES: [(&str, TlsMode); 5] = [
-    ("DISABLED", TlsMode::Disable),
-    ("PREFERRED", TlsMode::Prefer),
-    ("REQUIRED", TlsMode::Require),
-    ("VERIFY_CA", TlsMode::VerifyCa),
-    ("VERIFY_IDENTITY", TlsMode::VerifyFull),
-];
 
 /// The TLS settings of a URL, after the "a CA file implies verification"
 /// rule.
@@ -120,57 +89,20 @@ pub(crate) struct OptionError {
     pub message: String,
 }
 
-/// One known option, under its canonical name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Known {
-    Mode,
-    RootCert,
-    ClientCert,
-    ClientKey,
-    ConnectTimeout,
-    ApplicationName,
-    Options,
-    Charset,
-}
-
 /// The options honoured on `dialect`, as written in URLs, with what they set.
 fn known(dialect: DialectKind) -> &'static [(&'static str, Known)] {
-    match dialect {
-        DialectKind::Postgres => &[
-            ("sslmode", Known::Mode),
-            ("sslrootcert", Known::RootCert),
-            ("sslcert", Known::ClientCert),
-            ("sslkey", Known::ClientKey),
-            ("connect_timeout", Known::ConnectTimeout),
-            ("application_name", Known::ApplicationName),
-            ("options", Known::Options),
-        ],
-        DialectKind::Mysql => &[
-            ("ssl_mode", Known::Mode),
-            ("ssl-mode", Known::Mode),
-            ("ssl_ca", Known::RootCert),
-            ("ssl-ca", Known::RootCert),
-            ("ssl_cert", Known::ClientCert),
-            ("ssl-cert", Known::ClientCert),
-            ("ssl_key", Known::ClientKey),
-            ("ssl-key", Known::ClientKey),
-            ("connect_timeout", Known::ConnectTimeout),
-            ("charset", Known::Charset),
-        ],
-        DialectKind::Sqlite => &[],
-    }
+    options_of(dialect).known
+}
+
+fn options_of(kind: DialectKind) -> &'static UrlOptions {
+    dialect(kind).url_options()
 }
 
 /// The TLS options accepted on `dialect`, for error messages.
 fn tls_names(dialect: DialectKind) -> String {
     let names: Vec<&str> = known(dialect)
         .iter()
-        .filter(|(_, k)| {
-            matches!(
-                k,
-                Known::Mode | Known::RootCert | Known::ClientCert | Known::ClientKey
-            )
-        })
+        .filter(|(_, k)| k.is_tls())
         .map(|(name, _)| *name)
         .collect();
     if names.is_empty() {
@@ -272,11 +204,8 @@ fn imply_verification(
     let Some(root) = &tls.root_cert else {
         return Ok(());
     };
-    let root_name = if dialect == DialectKind::Postgres {
-        "sslrootcert"
-    } else {
-        "ssl_ca"
-    };
+    let given = options_of(dialect);
+    let root_name = given.root_cert_option;
     let contradiction = |wanted: &str| OptionError {
         option: root_name.to_owned(),
         message: format!(
@@ -285,7 +214,9 @@ fn imply_verification(
             mode_text.unwrap_or_default()
         ),
     };
-    if dialect == DialectKind::Postgres && root == "system" {
+    if let Some((system, full)) = given.system_roots
+        && root == system
+    {
         // libpq loads the system's roots; sqlx's built-in roots stand in.
         tls.root_cert = None;
         return match tls.mode {
@@ -293,15 +224,11 @@ fn imply_verification(
                 tls.mode = Some(TlsMode::VerifyFull);
                 Ok(())
             }
-            Some(_) => Err(contradiction("sslmode=verify-full")),
+            Some(_) => Err(contradiction(full)),
         };
     }
     match tls.mode {
-        Some(TlsMode::Disable) => Err(contradiction(if dialect == DialectKind::Postgres {
-            "sslmode=verify-ca or verify-full"
-        } else {
-            "ssl_mode=VERIFY_CA or VERIFY_IDENTITY"
-        })),
+        Some(TlsMode::Disable) => Err(contradiction(given.verifying_modes)),
         None | Some(TlsMode::Allow | TlsMode::Prefer | TlsMode::Require) => {
             tls.mode = Some(TlsMode::VerifyCa);
             Ok(())
@@ -311,14 +238,15 @@ fn imply_verification(
 }
 
 fn mode(dialect: DialectKind, value: &str) -> Result<TlsMode, String> {
-    let modes: &[(&str, TlsMode)] = match dialect {
-        DialectKind::Postgres => &POSTGRES_MODES,
-        _ => &MYSQL_MODES,
-    };
+    let given = options_of(dialect);
+    let modes = given.tls_modes;
     // libpq's values are lower case; MySQL's client takes any case.
-    let found = modes.iter().find(|(name, _)| match dialect {
-        DialectKind::Postgres => *name == value,
-        _ => name.eq_ignore_ascii_case(value),
+    let found = modes.iter().find(|(name, _)| {
+        if given.tls_modes_exact {
+            *name == value
+        } else {
+            name.eq_ignore_ascii_case(value)
+        }
     });
     match found {
         Some((_, mode)) => Ok(*mode),

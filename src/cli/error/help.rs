@@ -1,6 +1,7 @@
 //! The hints shown under library errors: what the user can do next.
 
 use retort::autogen;
+use retort::dialect::{self, DialectKind};
 use retort::migrate;
 use retort::models;
 
@@ -61,9 +62,10 @@ pub(super) fn migrate(error: &migrate::Error) -> Option<String> {
              that did not run), or undo what ran by hand and run `retort upgrade` without `--resume`"
                 .to_owned(),
         ),
-        E::Unchanged { .. } => Some(
-            "the revision's bookkeeping was rolled back (on MySQL/MariaDB its DDL stays); run `retort status` to see where the database is".to_owned(),
-        ),
+        E::Unchanged { .. } => Some(format!(
+            "the revision's bookkeeping was rolled back (on {} its DDL stays); run `retort status` to see where the database is",
+            implicit_ddl_databases()
+        )),
         E::Modified { .. } => Some(
             "restore the files, or accept the change with `retort upgrade --accept-checksum REV` (see docs/running-migrations.md)"
                 .to_owned(),
@@ -97,6 +99,17 @@ pub(super) fn autogen(error: &autogen::Error) -> Option<String> {
         E::UnknownRevisions(_) => Some(UNKNOWN_REVISIONS.to_owned()),
         E::HasRevisions { .. } => Some(FROM_EMPTY.to_owned()),
     }
+}
+
+/// The databases whose DDL commits as it runs, by name: "MySQL/MariaDB".
+fn implicit_ddl_databases() -> String {
+    DialectKind::ALL
+        .into_iter()
+        .map(dialect::dialect)
+        .filter(|d| !d.transactional_ddl())
+        .map(|d| d.display_name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn one_line(sql: &str) -> String {

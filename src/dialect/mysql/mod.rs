@@ -5,12 +5,44 @@
 pub(crate) mod introspect;
 mod render;
 
-use super::{Dialect, RenderError, log_table, quote_with};
+use super::session::advisory_key;
+use super::{
+    Dialect, Identity, LockQueries, RenderError, ServerLock, SessionSetup, TlsMode, UrlOption,
+    UrlOptions, log_table, quote_with,
+};
 use crate::dialect::DialectKind;
 use crate::op::Op;
 use crate::schema::{Schema, Type};
 
 pub struct Mysql;
+
+/// The MySQL client's names, also spelt with `-`:
+/// <https://dev.mysql.com/doc/refman/8.0/en/connection-options.html#encrypted-connection-options>.
+const URL_OPTIONS: UrlOptions = UrlOptions {
+    known: &[
+        ("ssl_mode", UrlOption::Mode),
+        ("ssl-mode", UrlOption::Mode),
+        ("ssl_ca", UrlOption::RootCert),
+        ("ssl-ca", UrlOption::RootCert),
+        ("ssl_cert", UrlOption::ClientCert),
+        ("ssl-cert", UrlOption::ClientCert),
+        ("ssl_key", UrlOption::ClientKey),
+        ("ssl-key", UrlOption::ClientKey),
+        ("connect_timeout", UrlOption::ConnectTimeout),
+        ("charset", UrlOption::Charset),
+    ],
+    tls_modes: &[
+        ("DISABLED", TlsMode::Disable),
+        ("PREFERRED", TlsMode::Prefer),
+        ("REQUIRED", TlsMode::Require),
+        ("VERIFY_CA", TlsMode::VerifyCa),
+        ("VERIFY_IDENTITY", TlsMode::VerifyFull),
+    ],
+    tls_modes_exact: false,
+    root_cert_option: "ssl_ca",
+    verifying_modes: "ssl_mode=VERIFY_CA or VERIFY_IDENTITY",
+    system_roots: None,
+};
 
 /// Takes `NO_BACKSLASH_ESCAPES` out of the session's `sql_mode`, leaving no
 /// empty item in the list. retort renders literals in DDL (defaults,
@@ -104,5 +136,84 @@ impl Dialect for Mysql {
 
     fn render(&self, op: &Op, before: &Schema) -> Result<Vec<String>, RenderError> {
         render::render(op, before)
+    }
+
+    fn display_name(&self) -> &'static str {
+        "MySQL/MariaDB"
+    }
+
+    /// Literals read as by default: see [`DEFAULT_QUOTING`].
+    fn session_setup(&self) -> &'static [SessionSetup] {
+        &[SessionSetup {
+            sql: DEFAULT_QUOTING,
+            required: true,
+        }]
+    }
+
+    fn table_exists_query(&self) -> &'static str {
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?"
+    }
+
+    fn column_exists_query(&self) -> &'static str {
+        "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?"
+    }
+
+    /// The database, and whether the server folds names to lower case.
+    /// <https://mariadb.com/kb/en/server-system-variables/#lower_case_table_names>
+    fn identity_query(&self) -> &'static str {
+        "SELECT DATABASE(), CAST(@@lower_case_table_names AS SIGNED)"
+    }
+
+    /// <https://mariadb.com/kb/en/get_lock/>, <https://mariadb.com/kb/en/release_lock/>
+    fn session_lock(&self) -> Option<LockQueries> {
+        Some(LockQueries {
+            try_lock: "SELECT GET_LOCK(?, 0)",
+            unlock: "SELECT RELEASE_LOCK(?)",
+        })
+    }
+
+    /// `GET_LOCK` names are server-wide (<https://mariadb.com/kb/en/get_lock/>),
+    /// so the name holds `DATABASE()` as the server reports it, folded to
+    /// lower case where the server folds table names. Names are at most 64
+    /// characters (<https://dev.mysql.com/doc/refman/8.0/en/locking-functions.html>):
+    /// a longer one is hashed.
+    fn server_lock(&self, identity: &Identity, version_table: &str) -> Option<ServerLock> {
+        let Identity::Mysql {
+            database,
+            fold_case,
+        } = identity
+        else {
+            return None;
+        };
+        let name = format!(
+            "retort:{}:{version_table}",
+            database.as_deref().unwrap_or_default()
+        );
+        let name = if *fold_case {
+            name.to_lowercase()
+        } else {
+            name
+        };
+        Some(ServerLock::Named(if name.chars().count() <= 64 {
+            name
+        } else {
+            format!("retort:{:016x}", advisory_key(&name))
+        }))
+    }
+
+    /// <https://mariadb.com/kb/en/is_used_lock/> (a hint for a person: the
+    /// quote doubled, which reads the same in every sql_mode)
+    fn lock_holder_query(&self, lock: &ServerLock) -> Option<String> {
+        let ServerLock::Named(name) = lock else {
+            return None;
+        };
+        Some(format!(
+            "SELECT IS_USED_LOCK('{}')",
+            name.replace('\'', "''")
+        ))
+    }
+
+    fn url_options(&self) -> &'static UrlOptions {
+        &URL_OPTIONS
     }
 }

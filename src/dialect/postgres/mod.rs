@@ -3,12 +3,43 @@
 pub(crate) mod introspect;
 mod render;
 
-use super::{Dialect, RenderError, log_table, quote_with};
+use super::session::advisory_key;
+use super::{
+    Dialect, Identity, LockQueries, RenderError, ServerLock, SessionSetup, TlsMode, UrlOption,
+    UrlOptions, log_table, quote_with,
+};
 use crate::dialect::DialectKind;
 use crate::op::Op;
 use crate::schema::{Schema, Type};
 
 pub struct Postgres;
+
+/// libpq's names: <https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS>,
+/// <https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-PROTECTION>.
+const URL_OPTIONS: UrlOptions = UrlOptions {
+    known: &[
+        ("sslmode", UrlOption::Mode),
+        ("sslrootcert", UrlOption::RootCert),
+        ("sslcert", UrlOption::ClientCert),
+        ("sslkey", UrlOption::ClientKey),
+        ("connect_timeout", UrlOption::ConnectTimeout),
+        ("application_name", UrlOption::ApplicationName),
+        ("options", UrlOption::Options),
+    ],
+    tls_modes: &[
+        ("disable", TlsMode::Disable),
+        ("allow", TlsMode::Allow),
+        ("prefer", TlsMode::Prefer),
+        ("require", TlsMode::Require),
+        ("verify-ca", TlsMode::VerifyCa),
+        ("verify-full", TlsMode::VerifyFull),
+    ],
+    tls_modes_exact: true,
+    root_cert_option: "sslrootcert",
+    verifying_modes: "sslmode=verify-ca or verify-full",
+    // https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-SSLROOTCERT
+    system_roots: Some(("system", "sslmode=verify-full")),
+};
 
 impl Dialect for Postgres {
     fn kind(&self) -> DialectKind {
@@ -87,5 +118,83 @@ impl Dialect for Postgres {
 
     fn render(&self, op: &Op, before: &Schema) -> Result<Vec<String>, RenderError> {
         render::render(op, before)
+    }
+
+    fn display_name(&self) -> &'static str {
+        "PostgreSQL"
+    }
+
+    /// PostgreSQL 14+ notices a vanished client during a long statement and
+    /// ends the session, releasing its advisory lock, instead of holding it
+    /// until the statement finishes. Older servers reject the setting: fine.
+    /// <https://www.postgresql.org/docs/current/runtime-config-connection.html>
+    fn session_setup(&self) -> &'static [SessionSetup] {
+        &[SessionSetup {
+            sql: "SET client_connection_check_interval = 1000",
+            required: false,
+        }]
+    }
+
+    fn table_exists_query(&self) -> &'static str {
+        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1"
+    }
+
+    fn column_exists_query(&self) -> &'static str {
+        "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2"
+    }
+
+    fn timestamp_as_text(&self, column: &str) -> String {
+        format!("{column}::text")
+    }
+
+    /// The database and the current schema, as text.
+    fn identity_query(&self) -> &'static str {
+        "SELECT current_database()::text, COALESCE(current_schema()::text, '')"
+    }
+
+    /// <https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADVISORY-LOCKS>
+    fn session_lock(&self) -> Option<LockQueries> {
+        Some(LockQueries {
+            try_lock: "SELECT pg_try_advisory_lock($1)",
+            unlock: "SELECT pg_advisory_unlock($1)",
+        })
+    }
+
+    /// A key hashed from the version table and the current schema. Advisory
+    /// locks are already scoped to the current database
+    /// (<https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS>);
+    /// the database name goes into the hash anyway, as the server reports it.
+    fn server_lock(&self, identity: &Identity, version_table: &str) -> Option<ServerLock> {
+        let Identity::Postgres { database, schema } = identity else {
+            return None;
+        };
+        Some(ServerLock::Advisory(advisory_key(&format!(
+            "retort:{database}:{schema}.{version_table}"
+        ))))
+    }
+
+    /// A bigint key shows in pg_locks as its high and low 32 bits.
+    /// <https://www.postgresql.org/docs/current/view-pg-locks.html>
+    fn lock_holder_query(&self, lock: &ServerLock) -> Option<String> {
+        let ServerLock::Advisory(key) = lock else {
+            return None;
+        };
+        let key = *key as u64;
+        Some(format!(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' \
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
+             AND classid = {} AND objid = {} AND objsubid = 1 AND granted",
+            key >> 32,
+            key & 0xffff_ffff
+        ))
+    }
+
+    fn url_options(&self) -> &'static UrlOptions {
+        &URL_OPTIONS
+    }
+
+    /// PostgreSQL reports an inserted id only through RETURNING.
+    fn returning_id(&self) -> Option<&'static str> {
+        Some("RETURNING id")
     }
 }

@@ -84,4 +84,30 @@ impl Dialect for Sqlite {
     fn has_comments(&self) -> bool {
         false
     }
+
+    fn display_name(&self) -> &'static str {
+        "SQLite"
+    }
+
+    fn server_version_query(&self) -> &'static str {
+        "SELECT sqlite_version()"
+    }
+
+    fn table_exists_query(&self) -> &'static str {
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+    }
+
+    fn column_exists_query(&self) -> &'static str {
+        "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?"
+    }
+
+    /// The path SQLite opened, made absolute by its VFS; empty in memory.
+    /// <https://www.sqlite.org/pragma.html#pragma_database_list>
+    fn identity_query(&self) -> &'static str {
+        "SELECT file FROM pragma_database_list WHERE name = 'main'"
+    }
+
+    fn url_names_a_file(&self) -> bool {
+        true
+    }
 }
