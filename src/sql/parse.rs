@@ -115,13 +115,12 @@ use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 
-use crate::dialect::DialectKind;
 use crate::naming::ConstraintNames;
 use crate::op::{ApplyError, Op};
 use crate::schema::{
     Action, Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
 };
-use crate::sql::split::{SplitError, Statement, split};
+use crate::sql::split::{PORTABLE, SplitError, Statement, split};
 
 /// One statement of a section and what it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,7 +179,7 @@ pub fn parse_into(sql: &str, schema: &mut Schema) -> Result<Vec<Parsed>, ParseEr
 }
 
 fn convert_all(sql: &str, schema: &mut Working) -> Result<Vec<Parsed>, ParseError> {
-    let statements = split(sql, DialectKind::Postgres).map_err(split_error)?;
+    let statements = split(sql, &PORTABLE).map_err(split_error)?;
     let mut parsed = Vec::with_capacity(statements.len());
     for statement in &statements {
         let ops = match convert(&statement.sql, schema) {
@@ -203,7 +202,7 @@ fn convert_all(sql: &str, schema: &mut Working) -> Result<Vec<Parsed>, ParseErro
 /// a table defined twice) is an error naming its line.
 pub fn parse_schema(sql: &str) -> Result<Schema, ParseError> {
     let mut schema = Working::new(Schema::default());
-    let statements = split(sql, DialectKind::Postgres).map_err(split_error)?;
+    let statements = split(sql, &PORTABLE).map_err(split_error)?;
     for statement in &statements {
         let why = match convert(&statement.sql, &mut schema) {
             Ok(Outcome::Ops(_)) => continue,
