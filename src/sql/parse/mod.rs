@@ -20,7 +20,8 @@
 //!   `DATE`, `TIME`, `TIMESTAMP` (either with `WITHOUT TIME ZONE`),
 //!   `TIMESTAMP WITH TIME ZONE`/`TIMESTAMPTZ`,
 //!   `BLOB`/`BYTEA`, `JSON`/`JSONB`, `UUID`; any other type is kept as
-//!   [`Type::Other`]), `GENERATED {BY DEFAULT | ALWAYS} AS IDENTITY`,
+//!   [`Type::Other`](crate::schema::Type::Other)),
+//!   `GENERATED {BY DEFAULT | ALWAYS} AS IDENTITY`,
 //!   `[NOT] NULL`, `DEFAULT`, column `PRIMARY KEY` (which implies
 //!   `NOT NULL`, as do identity columns), `UNIQUE`, `CHECK (…)` and
 //!   `REFERENCES t [(c)] [ON DELETE …] [ON UPDATE …]`, and table
@@ -97,10 +98,10 @@
 //! kept as written (quoted or not) and compared exactly; a `CHECK` that
 //! names a dropped column is not dropped with it (its condition is only
 //! text); `GENERATED ALWAYS` and `BY DEFAULT` both become
-//! [`Column::identity`]; the words `AUTO_INCREMENT` and `AUTOINCREMENT` are
-//! refused anywhere in a `CREATE`/`ALTER … TABLE`, even as a quoted-less
-//! column name; [`Type::Other`],
-//! `CHECK` conditions and expression defaults hold `sqlparser`'s rendering
+//! [`Column::identity`](crate::schema::Column::identity); the words
+//! `AUTO_INCREMENT` and `AUTOINCREMENT` are refused anywhere in a
+//! `CREATE`/`ALTER … TABLE`, even as a quoted-less column name;
+//! [`Type::Other`](crate::schema::Type::Other), `CHECK` conditions and expression defaults hold `sqlparser`'s rendering
 //! of what was written (keywords upper-cased, spacing normalised), not the
 //! original text.
 
