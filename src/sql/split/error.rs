@@ -29,7 +29,8 @@ pub enum SplitError {
 }
 
 impl SplitError {
-    /// 1-based line of the problem, relative to the text given to [`split`](super::split()).
+    /// 1-based line of the problem, relative to the text given to
+    /// [`split`](super::split()).
     pub fn line(&self) -> usize {
         match self {
             SplitError::Unterminated { line, .. } | SplitError::InvalidDelimiter { line, .. } => {

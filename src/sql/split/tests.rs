@@ -561,6 +561,28 @@ fn mysql_transaction_begin_is_not_a_block() {
     );
 }
 
+// --- rules as data ---
+
+#[test]
+fn a_rule_changed_alone_changes_only_its_own_lexing() {
+    // MySQL with `NO_BACKSLASH_ESCAPES`: a backslash is an ordinary
+    // character in `'…'` and `"…"` strings.
+    let no_backslash_escapes = SplitRules {
+        backslash_escapes: false,
+        ..*dialect(Mysql).split_rules()
+    };
+    let sql = "SELECT 'C:\\'; SELECT \"D:\\\"; SELECT 3 # c;\n";
+    let statements = split(sql, &no_backslash_escapes).unwrap();
+    assert_eq!(
+        statements.into_iter().map(|s| s.sql).collect::<Vec<_>>(),
+        ["SELECT 'C:\\'", "SELECT \"D:\\\"", "SELECT 3"]
+    );
+    assert!(matches!(
+        split_on(sql, Mysql),
+        Err(SplitError::Unterminated { .. })
+    ));
+}
+
 // --- transaction control ---
 
 #[test]
