@@ -22,6 +22,7 @@ use std::collections::HashMap;
 
 use crate::op::Op;
 use crate::schema::{Schema, Table, Type};
+use crate::sql::split::SplitRules;
 
 pub use kind::{DialectKind, ParseDialectError};
 pub use session::{Identity, LockQueries, ServerLock, SessionSetup};
@@ -51,6 +52,10 @@ pub enum RenderError {
 pub trait Dialect: Send + Sync {
     /// Which family this is.
     fn kind(&self) -> DialectKind;
+
+    /// How this database's own client cuts a section written for it into
+    /// statements ([`crate::sql::split`]).
+    fn split_rules(&self) -> &'static SplitRules;
 
     /// True when DDL takes part in transactions (PostgreSQL, SQLite), so a
     /// failed revision leaves no trace.
@@ -371,6 +376,21 @@ mod tests {
         assert_eq!(
             dialect(DialectKind::Mysql).quote_literal("a\\'b"),
             "'a\\\\''b'"
+        );
+    }
+
+    #[test]
+    fn split_rules_of_each_dialect() {
+        for kind in DialectKind::ALL {
+            insta::assert_debug_snapshot!(
+                format!("split_rules_{kind}"),
+                dialect(kind).split_rules()
+            );
+        }
+        // Portable SQL is split as psql would (`sql::split::PORTABLE`).
+        assert_eq!(
+            dialect(DialectKind::Postgres).split_rules(),
+            &crate::sql::split::PORTABLE
         );
     }
 

@@ -116,11 +116,12 @@ impl<'g> Preparer<'g> {
         revision: &Revision,
         section: &Section,
     ) -> Result<Prepared, Error> {
-        let statements = split(&section.sql, self.dialect.kind()).map_err(|e| Error::Split {
-            path: revision.path.clone(),
-            line: section.sql_line + e.line() - 1,
-            message: e.to_string(),
-        })?;
+        let statements =
+            split(&section.sql, self.dialect.split_rules()).map_err(|e| Error::Split {
+                path: revision.path.clone(),
+                line: section.sql_line + e.line() - 1,
+                message: e.to_string(),
+            })?;
         Ok(Prepared {
             step,
             statements: statements

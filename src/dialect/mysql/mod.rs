@@ -13,6 +13,27 @@ use super::{
 use crate::dialect::DialectKind;
 use crate::op::Op;
 use crate::schema::{Schema, Type};
+use crate::sql::split::{Bodies, SplitRules};
+
+/// The mysql client's rules, with the server's `sql_mode` default (no
+/// `NO_BACKSLASH_ESCAPES`, no `ANSI_QUOTES`):
+/// <https://dev.mysql.com/doc/refman/8.4/en/string-literals.html>,
+/// <https://dev.mysql.com/doc/refman/8.4/en/comments.html>.
+const SPLIT_RULES: SplitRules = SplitRules {
+    backslash_escapes: true,
+    double_quoted_strings: true,
+    escape_strings: false,
+    backtick_identifiers: true,
+    bracket_identifiers: false,
+    dollar_quotes: false,
+    hash_comments: true,
+    dash_comment_needs_space: true,
+    nested_block_comments: false,
+    executable_comments: true,
+    delimiter_directive: true,
+    parentheses_hold_semicolons: false,
+    bodies: Bodies::CompoundStatements,
+};
 
 pub struct Mysql;
 
@@ -59,6 +80,10 @@ pub const DEFAULT_QUOTING: &str = "SET SESSION sql_mode = TRIM(BOTH ',' FROM REP
 impl Dialect for Mysql {
     fn kind(&self) -> DialectKind {
         DialectKind::Mysql
+    }
+
+    fn split_rules(&self) -> &'static SplitRules {
+        &SPLIT_RULES
     }
 
     /// <https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html>

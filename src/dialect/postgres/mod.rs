@@ -11,6 +11,24 @@ use super::{
 use crate::dialect::DialectKind;
 use crate::op::Op;
 use crate::schema::{Schema, Type};
+use crate::sql::split::{Bodies, SplitRules};
+
+/// psql's rules (`psqlscan.l`), with `standard_conforming_strings = on`.
+const SPLIT_RULES: SplitRules = SplitRules {
+    backslash_escapes: false,
+    double_quoted_strings: false,
+    escape_strings: true,
+    backtick_identifiers: false,
+    bracket_identifiers: false,
+    dollar_quotes: true,
+    hash_comments: false,
+    dash_comment_needs_space: false,
+    nested_block_comments: true,
+    executable_comments: false,
+    delimiter_directive: false,
+    parentheses_hold_semicolons: true,
+    bodies: Bodies::BeginAtomic,
+};
 
 pub struct Postgres;
 
@@ -44,6 +62,10 @@ const URL_OPTIONS: UrlOptions = UrlOptions {
 impl Dialect for Postgres {
     fn kind(&self) -> DialectKind {
         DialectKind::Postgres
+    }
+
+    fn split_rules(&self) -> &'static SplitRules {
+        &SPLIT_RULES
     }
 
     fn transactional_ddl(&self) -> bool {

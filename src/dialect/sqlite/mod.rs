@@ -12,6 +12,24 @@ use super::{Dialect, ForeignKeyPause, RenderError, Rendered, log_table, quote_wi
 use crate::dialect::DialectKind;
 use crate::op::Op;
 use crate::schema::{Schema, Type};
+use crate::sql::split::{Bodies, SplitRules};
+
+/// `sqlite3_complete`'s rules: <https://sqlite.org/c3ref/complete.html>.
+const SPLIT_RULES: SplitRules = SplitRules {
+    backslash_escapes: false,
+    double_quoted_strings: false,
+    escape_strings: false,
+    backtick_identifiers: true,
+    bracket_identifiers: true,
+    dollar_quotes: false,
+    hash_comments: false,
+    dash_comment_needs_space: false,
+    nested_block_comments: false,
+    executable_comments: false,
+    delimiter_directive: false,
+    parentheses_hold_semicolons: false,
+    bodies: Bodies::TriggerEnd,
+};
 
 /// The SQLite dialect.
 pub struct Sqlite;
@@ -19,6 +37,10 @@ pub struct Sqlite;
 impl Dialect for Sqlite {
     fn kind(&self) -> DialectKind {
         DialectKind::Sqlite
+    }
+
+    fn split_rules(&self) -> &'static SplitRules {
+        &SPLIT_RULES
     }
 
     fn transactional_ddl(&self) -> bool {

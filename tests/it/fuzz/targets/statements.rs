@@ -20,7 +20,8 @@ use super::{Outcome, kind};
 pub fn sql_split(text: &str) -> Outcome {
     let mut outcome = String::new();
     for dialect in DialectKind::ALL {
-        match split(text, dialect) {
+        let rules = retort::dialect::dialect(dialect).split_rules();
+        match split(text, rules) {
             Ok(statements) => {
                 let gaps = check_slices(text, &statements, dialect);
                 // Where each statement's text occurs once, the gaps are known
@@ -30,7 +31,7 @@ pub fn sql_split(text: &str) -> Outcome {
                     .all(|s| occurrences(text, &s.sql, 0).nth(1).is_none());
                 if dialect != DialectKind::Mysql {
                     for gap in gaps.into_iter().filter(|_| unique) {
-                        let inside = split(gap, dialect);
+                        let inside = split(gap, rules);
                         assert!(
                             matches!(&inside, Ok(s) if s.is_empty()),
                             "{dialect}: the text between statements, {gap:?}, splits into {inside:?}"
@@ -38,7 +39,7 @@ pub fn sql_split(text: &str) -> Outcome {
                     }
                     let joined: Vec<&str> = statements.iter().map(|s| s.sql.as_str()).collect();
                     let joined = joined.join(";\n");
-                    let again = split(&joined, dialect);
+                    let again = split(&joined, rules);
                     let again: Option<Vec<String>> =
                         again.ok().map(|s| s.into_iter().map(|s| s.sql).collect());
                     let expected: Vec<String> = statements.iter().map(|s| s.sql.clone()).collect();
