@@ -101,11 +101,7 @@ fn modules_import_only_downward_and_folders_have_no_cycles() {
 
 /// Folders of `src/` whose production code may name a particular database:
 /// the dialects themselves, and the one file of driver plumbing.
-const KNOWS_THE_DATABASES: &[&str] = &[
-    "dialect",
-    "connection",
-    "sql", // until split rules are data
-];
+const KNOWS_THE_DATABASES: &[&str] = &["dialect", "connection"];
 
 /// Everything that differs per database is asked of a `Dialect` (or is
 /// driver plumbing in `connection`), never matched on elsewhere: a new

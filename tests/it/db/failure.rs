@@ -317,7 +317,10 @@ pub(super) fn wait_for_orphaned_sessions(p: &DbProject) {
         }
     };
     let checks_clients = p.db.backend != Backend::Postgres
-        || p.db.query("SHOW server_version_num")[0].parse::<u32>().unwrap() >= 140000;
+        || p.db.query("SHOW server_version_num")[0]
+            .parse::<u32>()
+            .unwrap()
+            >= 140000;
     let limit = Duration::from_secs(if checks_clients { 10 } else { 40 });
     let deadline = Instant::now() + limit;
     while !p.db.query(others).iter().all(|n| n == "0") {
