@@ -217,8 +217,6 @@ fn mentions(sql: &str, name: &str) -> bool {
     })
 }
 
-/// `sql` with every identifier `from` (bare or double-quoted, any case, as
-
 fn without_comment(column: &Column) -> Column {
     Column {
         comment: None,

@@ -345,6 +345,7 @@ fn check_columns_exist(table: &Table) -> Result<(), RenderError> {
     Ok(())
 }
 
+/// `sql` with every identifier `from` (bare or double-quoted, any case, as
 /// SQLite compares them) renamed to `to`; string literals are left alone.
 pub(super) fn rename_in_expression(sql: &str, from: &str, to: &str) -> String {
     let replacement = match to.chars().next() {
