@@ -212,6 +212,49 @@ mod tests {
         );
     }
 
+    /// One rule for both writers: the old default goes first when it
+    /// changes along with the type (portable SQL's case) and when the type
+    /// change needs `USING` (PostgreSQL's), and comes back after.
+    #[test]
+    fn alter_column_drops_the_default_first_as_portable_sql_does() {
+        let from = Column {
+            default: Some(Default::Number("5".into())),
+            ..Column::new("n", Type::Integer)
+        };
+        let alter = |to: Column| Op::AlterColumn {
+            table: "t".into(),
+            from: from.clone(),
+            to,
+        };
+        let widened = alter(Column {
+            ty: Type::BigInt,
+            default: Some(Default::Number("6".into())),
+            ..from.clone()
+        });
+        let statements = [
+            r#"ALTER TABLE "t" ALTER COLUMN "n" DROP DEFAULT"#,
+            r#"ALTER TABLE "t" ALTER COLUMN "n" TYPE BIGINT"#,
+            r#"ALTER TABLE "t" ALTER COLUMN "n" SET DEFAULT 6"#,
+        ];
+        assert_eq!(render(&widened, &Schema::default()).unwrap(), statements);
+        assert_eq!(
+            crate::sql::write::write_op(&widened, &Schema::default()),
+            statements.map(|s| s.replace('"', ""))
+        );
+        let recast = alter(Column {
+            ty: Type::Text,
+            ..from.clone()
+        });
+        assert_eq!(
+            render(&recast, &Schema::default()).unwrap(),
+            [
+                r#"ALTER TABLE "t" ALTER COLUMN "n" DROP DEFAULT"#,
+                r#"ALTER TABLE "t" ALTER COLUMN "n" TYPE TEXT USING "n"::TEXT"#,
+                r#"ALTER TABLE "t" ALTER COLUMN "n" SET DEFAULT 5"#,
+            ]
+        );
+    }
+
     #[test]
     fn raw_and_data_pass_through() {
         for op in [Op::Raw("VACUUM".into()), Op::Data("DELETE FROM t".into())] {
