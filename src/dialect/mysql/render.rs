@@ -1,4 +1,8 @@
-//! Rendering portable operations as MySQL 8 / MariaDB 10.11 DDL.
+//! Rendering portable operations as MySQL 8 / MariaDB 10.11 DDL. MySQL's
+//! `ALTER TABLE` differs from PostgreSQL's, so the operations are put
+//! together here, from the pieces of `sql::write`'s statement writer
+//! (column definitions, constraint clauses, `CREATE TABLE`, `CREATE INDEX`)
+//! in MySQL's [`Spelling`].
 //!
 //! - Types follow docs/portable-sql.md: `INTEGER` is `INT`, `BOOLEAN` is `TINYINT(1)`,
 //!   `REAL` is `FLOAT`, `DOUBLE PRECISION` is `DOUBLE`, `NUMERIC` is
@@ -51,10 +55,13 @@
 
 use super::Mysql;
 use crate::dialect::{Dialect, RenderError};
-use crate::naming::{self, ConstraintNames, Kind};
+use crate::naming::{self, Kind};
 use crate::op::Op;
-use crate::schema::{Action, Column, Default, ForeignKey, Index, Schema, Table, Type};
-use crate::sql::clauses;
+use crate::schema::{Action, Default, ForeignKey, Schema, Table, Type};
+use crate::sql::write::{Spelling, Writer};
+
+/// The statements' pieces MySQL shares with the other databases.
+const W: Writer<'static, Mysql> = Writer(&Mysql);
 
 /// The MySQL spelling of a portable type.
 pub(super) fn render_type(ty: &Type) -> String {
@@ -86,30 +93,17 @@ pub(super) fn render_type(ty: &Type) -> String {
 pub(super) fn render(op: &Op, before: &Schema) -> Result<Vec<String>, RenderError> {
     Ok(match op {
         Op::CreateTable(table) => create_table(table)?,
-        Op::DropTable(table) => vec![format!("DROP TABLE {}", q(&table.name))],
+        Op::DropTable(table) => vec![W.drop_table(&table.name)],
         Op::RenameTable { from, to } => {
             let mut out = vec![format!("RENAME TABLE {} TO {}", q(from), q(to))];
             out.extend(rename_indexes(op, before, to));
             out
         }
-        Op::AddColumn { table, column } => vec![format!(
-            "ALTER TABLE {} ADD COLUMN {}",
-            q(table),
-            column_definition(column)
-        )],
-        Op::DropColumn { table, column } => vec![format!(
-            "ALTER TABLE {} DROP COLUMN {}",
-            q(table),
-            q(&column.name)
-        )],
+        Op::AddColumn { table, column } => vec![W.add_column(table, column)],
+        Op::DropColumn { table, column } => vec![W.drop_column(table, &column.name)],
         // MySQL 8.0 and MariaDB 10.5.2 and later.
         Op::RenameColumn { table, from, to } => {
-            let mut out = vec![format!(
-                "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                q(table),
-                q(from),
-                q(to)
-            )];
+            let mut out = vec![W.rename_column(table, from, to)];
             out.extend(rename_indexes(op, before, table));
             out
         }
@@ -117,64 +111,45 @@ pub(super) fn render(op: &Op, before: &Schema) -> Result<Vec<String>, RenderErro
             if from == to {
                 Vec::new()
             } else if from.name == to.name {
-                vec![format!(
-                    "ALTER TABLE {} MODIFY COLUMN {}",
-                    q(table),
-                    column_definition(to)
-                )]
+                vec![W.alter_table(table, &format!("MODIFY COLUMN {}", W.column(to)))]
             } else {
-                vec![format!(
-                    "ALTER TABLE {} CHANGE COLUMN {} {}",
-                    q(table),
-                    q(&from.name),
-                    column_definition(to)
+                vec![W.alter_table(
+                    table,
+                    &format!("CHANGE COLUMN {} {}", q(&from.name), W.column(to)),
                 )]
             }
         }
         Op::AddPrimaryKey { table, key } => {
             indexable(before.table(table), table, &key.columns)?;
-            vec![format!(
-                "ALTER TABLE {} ADD PRIMARY KEY ({})",
-                q(table),
-                list(&key.columns)
-            )]
+            // MySQL calls every primary key `PRIMARY`, whatever it is given.
+            vec![W.add_constraint(table, &W.primary_key(None, key))]
         }
         Op::DropPrimaryKey { table, .. } => {
             vec![format!("ALTER TABLE {} DROP PRIMARY KEY", q(table))]
         }
         Op::AddUnique { table, unique } => {
             indexable(before.table(table), table, &unique.columns)?;
-            vec![format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
-                q(table),
-                q(&naming::unique_name(before, table, unique)),
-                list(&unique.columns)
-            )]
+            let name = naming::unique_name(before, table, unique);
+            vec![W.add_constraint(table, &W.unique(Some(&name), unique))]
         }
         Op::DropUnique { table, unique } => vec![format!(
             "ALTER TABLE {} DROP INDEX {}",
             q(table),
             q(&naming::unique_name(before, table, unique))
         )],
-        Op::AddCheck { table, check } => vec![format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
-            q(table),
-            q(&naming::check_name(before, table, check)),
-            check.expression
-        )],
+        Op::AddCheck { table, check } => {
+            let name = naming::check_name(before, table, check);
+            vec![W.add_constraint(table, &W.check(Some(&name), check))]
+        }
         // `DROP CHECK` is MySQL's only; `DROP CONSTRAINT` works on MySQL
         // 8.0.19+ and on MariaDB.
-        Op::DropCheck { table, check } => vec![format!(
-            "ALTER TABLE {} DROP CONSTRAINT {}",
-            q(table),
-            q(&naming::check_name(before, table, check))
-        )],
-        Op::AddForeignKey { table, key } => vec![format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} {}",
-            q(table),
-            q(&naming::foreign_key_name(before, table, key)),
-            foreign_key(table, key)?
-        )],
+        Op::DropCheck { table, check } => {
+            vec![W.drop_constraint(table, &naming::check_name(before, table, check))]
+        }
+        Op::AddForeignKey { table, key } => {
+            let name = naming::foreign_key_name(before, table, key);
+            vec![W.add_constraint(table, &foreign_key(table, Some(&name), key)?)]
+        }
         // The index MySQL created for the key goes with it, as it came.
         Op::DropForeignKey { table, key } => {
             let name = naming::foreign_key_name(before, table, key);
@@ -189,7 +164,7 @@ pub(super) fn render(op: &Op, before: &Schema) -> Result<Vec<String>, RenderErro
         }
         Op::CreateIndex { table, index } => {
             indexable(before.table(table), table, &index.columns)?;
-            vec![create_index(table, index)]
+            vec![W.create_index(table, index)]
         }
         // Index names are per table in MySQL. An index a foreign key relies
         // on cannot be dropped ("needed in a foreign key constraint"): the
@@ -221,74 +196,62 @@ fn literal(value: &str) -> String {
     Mysql.quote_literal(value)
 }
 
-/// Quoted column names, comma-separated.
-fn list(columns: &[String]) -> String {
-    clauses::names(columns, q)
-}
-
 fn create_table(table: &Table) -> Result<Vec<String>, RenderError> {
-    let names = ConstraintNames::of(table);
-    let mut lines: Vec<String> = table.columns.iter().map(column_definition).collect();
+    let mut lines: Vec<String> = table.columns.iter().map(|c| W.column(c)).collect();
     if let Some(key) = &table.primary_key {
         indexable(Some(table), &table.name, &key.columns)?;
-        lines.push(format!("PRIMARY KEY ({})", list(&key.columns)));
+        lines.push(W.primary_key(None, key));
     }
-    for (unique, name) in table.uniques.iter().zip(&names.uniques) {
+    for unique in &table.uniques {
         indexable(Some(table), &table.name, &unique.columns)?;
-        lines.push(format!(
-            "CONSTRAINT {} UNIQUE ({})",
-            q(name),
-            list(&unique.columns)
-        ));
     }
-    for (check, name) in table.checks.iter().zip(&names.checks) {
-        lines.push(format!(
-            "CONSTRAINT {} CHECK ({})",
-            q(name),
-            check.expression
-        ));
+    for key in &table.foreign_keys {
+        foreign_key(&table.name, None, key)?;
     }
-    for (key, name) in table.foreign_keys.iter().zip(&names.foreign_keys) {
-        lines.push(format!(
-            "CONSTRAINT {} {}",
-            q(name),
-            foreign_key(&table.name, key)?
-        ));
-    }
-    let mut create = format!(
-        "CREATE TABLE {} (\n    {}\n)",
-        q(&table.name),
-        lines.join(",\n    ")
-    );
+    lines.extend(W.constraints(table, None, table.foreign_keys.len()));
+    let mut create = W.create_table(&table.name, &lines);
     if let Some(comment) = &table.comment {
         create.push_str(&format!(" COMMENT={}", literal(comment)));
     }
     let mut out = vec![create];
     for index in &table.indexes {
         indexable(Some(table), &table.name, &index.columns)?;
-        out.push(create_index(&table.name, index));
+        out.push(W.create_index(&table.name, index));
     }
     Ok(out)
 }
 
-/// `name TYPE [NOT NULL] [DEFAULT …] [AUTO_INCREMENT] [COMMENT '…']`: the
-/// whole definition, as `MODIFY COLUMN` needs it.
-fn column_definition(column: &Column) -> String {
-    let mut out = format!("{} {}", q(&column.name), render_type(&column.ty));
-    if !column.nullable {
-        out.push_str(" NOT NULL");
+/// MySQL's spelling of the pieces it shares (see the module doc): a
+/// column's definition is whole, comment included, as `MODIFY COLUMN`
+/// needs it.
+impl Spelling for Mysql {
+    fn ident(&self, name: &str) -> String {
+        self.quote_ident(name)
     }
-    if let Some(default) = &column.default {
-        out.push_str(" DEFAULT ");
-        out.push_str(&default_value(default, &column.ty));
+
+    fn literal(&self, text: &str) -> String {
+        self.quote_literal(text)
     }
-    if column.identity {
-        out.push_str(" AUTO_INCREMENT");
+
+    fn type_name(&self, ty: &Type) -> String {
+        render_type(ty)
     }
-    if let Some(comment) = &column.comment {
-        out.push_str(&format!(" COMMENT {}", literal(comment)));
+
+    fn default_value(&self, default: &Default, ty: &Type) -> String {
+        default_value(default, ty)
     }
-    out
+
+    fn identity(&self) -> Option<&'static str> {
+        Some("AUTO_INCREMENT")
+    }
+
+    fn inline_comment(&self) -> bool {
+        true
+    }
+
+    fn names_constraints(&self) -> bool {
+        true
+    }
 }
 
 /// A column's default as MySQL 8 and MariaDB both accept it for its type
@@ -371,8 +334,9 @@ fn has_implicit_index(table: &Table, key: &ForeignKey, name: &str) -> bool {
     !indexed && !shared && !table.indexes.iter().any(|i| i.name == name)
 }
 
-/// `FOREIGN KEY (…) REFERENCES t (…) [ON DELETE …] [ON UPDATE …]`.
-fn foreign_key(table: &str, key: &ForeignKey) -> Result<String, RenderError> {
+/// `CONSTRAINT name FOREIGN KEY (…) REFERENCES t (…) [ON DELETE …] [ON
+/// UPDATE …]`, or why MySQL cannot have it.
+fn foreign_key(table: &str, name: Option<&str>, key: &ForeignKey) -> Result<String, RenderError> {
     for (word, action) in [("DELETE", key.on_delete), ("UPDATE", key.on_update)] {
         if action == Some(Action::SetDefault) {
             return Err(RenderError::Unsupported(format!(
@@ -382,17 +346,7 @@ fn foreign_key(table: &str, key: &ForeignKey) -> Result<String, RenderError> {
             )));
         }
     }
-    Ok(clauses::references(key, q))
-}
-
-fn create_index(table: &str, index: &Index) -> String {
-    format!(
-        "CREATE {}INDEX {} ON {} ({})",
-        if index.unique { "UNIQUE " } else { "" },
-        q(&index.name),
-        q(table),
-        list(&index.columns)
-    )
+    Ok(W.foreign_key(name, key))
 }
 
 /// `RENAME INDEX` for the unnamed unique constraints a rename renames; the
@@ -402,11 +356,9 @@ fn rename_indexes(op: &Op, before: &Schema, table: &str) -> Vec<String> {
         .into_iter()
         .filter(|r| r.kind == Kind::Unique)
         .map(|r| {
-            format!(
-                "ALTER TABLE {} RENAME INDEX {} TO {}",
-                q(table),
-                q(&r.from),
-                q(&r.to)
+            W.alter_table(
+                table,
+                &format!("RENAME INDEX {} TO {}", q(&r.from), q(&r.to)),
             )
         })
         .collect()
@@ -416,6 +368,7 @@ fn rename_indexes(op: &Op, before: &Schema, table: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::dialect::fixtures::assert_fixture_snapshots;
+    use crate::schema::Column;
 
     #[test]
     fn every_fixture_renders_as_snapshotted() {

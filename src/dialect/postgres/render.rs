@@ -1,4 +1,6 @@
-//! Rendering portable operations as PostgreSQL DDL.
+//! Rendering portable operations as PostgreSQL DDL: the statements the
+//! portable writer writes (`sql::write`), in PostgreSQL's spelling — the
+//! [`Spelling`] implemented here — so each operation is written in one place.
 //!
 //! - Types follow docs/portable-sql.md: `BLOB` is `BYTEA`, `JSON` is `JSONB`,
 //!   `TIMESTAMP WITH TIME ZONE` is `TIMESTAMPTZ`; the rest keep their
@@ -24,7 +26,8 @@
 //!   (<https://www.postgresql.org/docs/current/sql-altertable.html>).
 //! - Expression defaults are parenthesised, which lets any expression stand
 //!   where the grammar only takes a restricted one.
-//! - Comments are `COMMENT ON TABLE` / `COMMENT ON COLUMN` statements.
+//! - Comments are `COMMENT ON TABLE` / `COMMENT ON COLUMN` statements; a new
+//!   table's follow its `CREATE TABLE`, before its indexes.
 //!
 //! Nothing is refused: PostgreSQL can do every operation in place. What the
 //! data may not allow (`NOT NULL` on a column holding nulls, a cast that
@@ -32,10 +35,9 @@
 
 use super::Postgres;
 use crate::dialect::{Dialect, RenderError};
-use crate::naming::{self, ConstraintNames};
 use crate::op::Op;
-use crate::schema::{Column, Default, ForeignKey, Index, Schema, Table, Type};
-use crate::sql::clauses;
+use crate::schema::{Schema, Type};
+use crate::sql::write::{Spelling, Writer};
 
 /// The PostgreSQL spelling of a portable type.
 pub(super) fn render_type(ty: &Type) -> String {
@@ -63,204 +65,35 @@ pub(super) fn render_type(ty: &Type) -> String {
 
 /// The statements that carry out `op` on a database whose schema is `before`.
 pub(super) fn render(op: &Op, before: &Schema) -> Result<Vec<String>, RenderError> {
-    Ok(match op {
-        Op::CreateTable(table) => create_table(table),
-        Op::DropTable(table) => vec![format!("DROP TABLE {}", q(&table.name))],
-        Op::RenameTable { from, to } => {
-            let mut out = vec![format!("ALTER TABLE {} RENAME TO {}", q(from), q(to))];
-            out.extend(rename_constraints(op, before, to));
-            out
-        }
-        Op::AddColumn { table, column } => {
-            let mut out = vec![format!(
-                "ALTER TABLE {} ADD COLUMN {}",
-                q(table),
-                column_definition(column)
-            )];
-            if let Some(comment) = &column.comment {
-                out.push(column_comment(table, &column.name, Some(comment)));
-            }
-            out
-        }
-        Op::DropColumn { table, column } => vec![format!(
-            "ALTER TABLE {} DROP COLUMN {}",
-            q(table),
-            q(&column.name)
-        )],
-        Op::RenameColumn { table, from, to } => {
-            let mut out = vec![format!(
-                "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                q(table),
-                q(from),
-                q(to)
-            )];
-            out.extend(rename_constraints(op, before, table));
-            out
-        }
-        Op::AlterColumn { table, from, to } => alter_column(table, from, to),
-        Op::AddPrimaryKey { table, key } => vec![format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})",
-            q(table),
-            q(&naming::primary_key_name(table, key)),
-            list(&key.columns)
-        )],
-        Op::DropPrimaryKey { table, key } => {
-            vec![drop_constraint(
-                table,
-                &naming::primary_key_name(table, key),
-            )]
-        }
-        Op::AddUnique { table, unique } => vec![format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
-            q(table),
-            q(&naming::unique_name(before, table, unique)),
-            list(&unique.columns)
-        )],
-        Op::DropUnique { table, unique } => {
-            vec![drop_constraint(
-                table,
-                &naming::unique_name(before, table, unique),
-            )]
-        }
-        Op::AddCheck { table, check } => vec![format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
-            q(table),
-            q(&naming::check_name(before, table, check)),
-            check.expression
-        )],
-        Op::DropCheck { table, check } => {
-            vec![drop_constraint(
-                table,
-                &naming::check_name(before, table, check),
-            )]
-        }
-        Op::AddForeignKey { table, key } => vec![format!(
-            "ALTER TABLE {} ADD CONSTRAINT {} {}",
-            q(table),
-            q(&naming::foreign_key_name(before, table, key)),
-            foreign_key(key)
-        )],
-        Op::DropForeignKey { table, key } => vec![drop_constraint(
-            table,
-            &naming::foreign_key_name(before, table, key),
-        )],
-        Op::CreateIndex { table, index } => vec![create_index(table, index)],
-        // Index names are unique per schema in PostgreSQL: no table needed.
-        Op::DropIndex { index, .. } => vec![format!("DROP INDEX {}", q(&index.name))],
-        Op::SetTableComment { table, from, to } => {
-            if from == to {
-                Vec::new()
-            } else {
-                vec![table_comment(table, to.as_deref())]
-            }
-        }
-        Op::Data(sql) | Op::Raw(sql) => vec![sql.clone()],
-    })
+    Ok(Writer(&Postgres).op(op, before))
 }
 
-fn q(name: &str) -> String {
-    Postgres.quote_ident(name)
-}
-
-fn literal(value: &str) -> String {
-    Postgres.quote_literal(value)
-}
-
-/// Quoted column names, comma-separated.
-fn list(columns: &[String]) -> String {
-    clauses::names(columns, q)
-}
-
-fn create_table(table: &Table) -> Vec<String> {
-    let names = ConstraintNames::of(table);
-    let mut lines: Vec<String> = table.columns.iter().map(column_definition).collect();
-    if let Some(key) = &table.primary_key {
-        lines.push(format!(
-            "CONSTRAINT {} PRIMARY KEY ({})",
-            q(&names.primary_key),
-            list(&key.columns)
-        ));
+/// PostgreSQL's spelling of the statements `sql::write` writes for it.
+impl Spelling for Postgres {
+    fn ident(&self, name: &str) -> String {
+        self.quote_ident(name)
     }
-    for (unique, name) in table.uniques.iter().zip(&names.uniques) {
-        lines.push(format!(
-            "CONSTRAINT {} UNIQUE ({})",
-            q(name),
-            list(&unique.columns)
-        ));
+
+    fn literal(&self, text: &str) -> String {
+        self.quote_literal(text)
     }
-    for (check, name) in table.checks.iter().zip(&names.checks) {
-        lines.push(format!(
-            "CONSTRAINT {} CHECK ({})",
-            q(name),
-            check.expression
-        ));
+
+    fn type_name(&self, ty: &Type) -> String {
+        render_type(ty)
     }
-    for (key, name) in table.foreign_keys.iter().zip(&names.foreign_keys) {
-        lines.push(format!("CONSTRAINT {} {}", q(name), foreign_key(key)));
+
+    fn boolean(&self, value: bool) -> &'static str {
+        self.bool_literal(value)
     }
-    let mut out = vec![format!(
-        "CREATE TABLE {} (\n    {}\n)",
-        q(&table.name),
-        lines.join(",\n    ")
-    )];
-    out.extend(table.indexes.iter().map(|i| create_index(&table.name, i)));
-    if let Some(comment) = &table.comment {
-        out.push(table_comment(&table.name, Some(comment)));
+
+    fn names_constraints(&self) -> bool {
+        true
     }
-    for column in &table.columns {
-        if let Some(comment) = &column.comment {
-            out.push(column_comment(&table.name, &column.name, Some(comment)));
-        }
+
+    /// A type change to another family needs `USING` (see the module doc).
+    fn recasts(&self, from: &Type, to: &Type) -> bool {
+        family(from) != family(to)
     }
-    out
-}
-
-/// `name TYPE [NOT NULL] [DEFAULT …] [GENERATED BY DEFAULT AS IDENTITY]`.
-fn column_definition(column: &Column) -> String {
-    clauses::standard_column(
-        column,
-        &q(&column.name),
-        &render_type(&column.ty),
-        default_value,
-    )
-}
-
-fn create_index(table: &str, index: &Index) -> String {
-    format!(
-        "CREATE {}INDEX {} ON {} ({})",
-        if index.unique { "UNIQUE " } else { "" },
-        q(&index.name),
-        q(table),
-        list(&index.columns)
-    )
-}
-
-fn drop_constraint(table: &str, name: &str) -> String {
-    format!("ALTER TABLE {} DROP CONSTRAINT {}", q(table), q(name))
-}
-
-fn table_comment(table: &str, comment: Option<&str>) -> String {
-    clauses::table_comment(table, comment, q, literal)
-}
-
-fn column_comment(table: &str, column: &str, comment: Option<&str>) -> String {
-    clauses::column_comment(table, column, comment, q, literal)
-}
-
-/// `RENAME CONSTRAINT` for the unnamed constraints a rename renames (see the
-/// module doc); `table` is the table's name after the op.
-fn rename_constraints(op: &Op, before: &Schema, table: &str) -> Vec<String> {
-    naming::renamed_by(op, before)
-        .into_iter()
-        .map(|r| {
-            format!(
-                "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
-                q(table),
-                q(&r.from),
-                q(&r.to)
-            )
-        })
-        .collect()
 }
 
 /// Groups of types between which PostgreSQL converts without `USING`.
@@ -295,79 +128,11 @@ fn family(ty: &Type) -> Family {
     }
 }
 
-/// One statement per changed aspect, in an order where each is valid (see
-/// the module doc); none when nothing changed.
-fn alter_column(table: &str, from: &Column, to: &Column) -> Vec<String> {
-    let mut out = Vec::new();
-    if from.name != to.name {
-        out.push(format!(
-            "ALTER TABLE {} RENAME COLUMN {} TO {}",
-            q(table),
-            q(&from.name),
-            q(&to.name)
-        ));
-    }
-    let alter = |change: &str| {
-        format!(
-            "ALTER TABLE {} ALTER COLUMN {} {change}",
-            q(table),
-            q(&to.name)
-        )
-    };
-    let recast = from.ty != to.ty && family(&from.ty) != family(&to.ty);
-    let adds_identity = to.identity && !from.identity;
-    // PostgreSQL casts the old default to the new type, which fails across
-    // families ("default for column cannot be cast automatically"), and an
-    // identity column may have no default: drop it first, set it again after.
-    let drops_default_first =
-        from.default.is_some() && (to.default.is_none() || recast || adds_identity);
-    if drops_default_first {
-        out.push(alter("DROP DEFAULT"));
-    }
-    if from.identity && !to.identity {
-        out.push(alter("DROP IDENTITY"));
-    }
-    if from.ty != to.ty {
-        let ty = render_type(&to.ty);
-        out.push(if recast {
-            alter(&format!("TYPE {ty} USING {}::{ty}", q(&to.name)))
-        } else {
-            alter(&format!("TYPE {ty}"))
-        });
-    }
-    if from.nullable != to.nullable {
-        out.push(alter(if to.nullable {
-            "DROP NOT NULL"
-        } else {
-            "SET NOT NULL"
-        }));
-    }
-    if let Some(default) = &to.default
-        && (drops_default_first || from.default != to.default)
-    {
-        out.push(alter(&format!("SET DEFAULT {}", default_value(default))));
-    }
-    if adds_identity {
-        out.push(alter("ADD GENERATED BY DEFAULT AS IDENTITY"));
-    }
-    if from.comment != to.comment {
-        out.push(column_comment(table, &to.name, to.comment.as_deref()));
-    }
-    out
-}
-
-fn default_value(default: &Default) -> String {
-    clauses::default_value(default, literal, |b| Postgres.bool_literal(b))
-}
-
-fn foreign_key(key: &ForeignKey) -> String {
-    clauses::references(key, q)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dialect::fixtures::{assert_fixture_snapshots, fixtures};
+    use crate::schema::{Column, Default};
 
     #[test]
     fn every_fixture_renders_as_snapshotted() {
@@ -443,6 +208,49 @@ mod tests {
             [
                 r#"ALTER TABLE "purchases" DROP CONSTRAINT "purchases_total_check""#,
                 r#"ALTER TABLE "purchases" DROP CONSTRAINT "purchases_user_id_fkey""#,
+            ]
+        );
+    }
+
+    /// One rule for both writers: the old default goes first when it
+    /// changes along with the type (portable SQL's case) and when the type
+    /// change needs `USING` (PostgreSQL's), and comes back after.
+    #[test]
+    fn alter_column_drops_the_default_first_as_portable_sql_does() {
+        let from = Column {
+            default: Some(Default::Number("5".into())),
+            ..Column::new("n", Type::Integer)
+        };
+        let alter = |to: Column| Op::AlterColumn {
+            table: "t".into(),
+            from: from.clone(),
+            to,
+        };
+        let widened = alter(Column {
+            ty: Type::BigInt,
+            default: Some(Default::Number("6".into())),
+            ..from.clone()
+        });
+        let statements = [
+            r#"ALTER TABLE "t" ALTER COLUMN "n" DROP DEFAULT"#,
+            r#"ALTER TABLE "t" ALTER COLUMN "n" TYPE BIGINT"#,
+            r#"ALTER TABLE "t" ALTER COLUMN "n" SET DEFAULT 6"#,
+        ];
+        assert_eq!(render(&widened, &Schema::default()).unwrap(), statements);
+        assert_eq!(
+            crate::sql::write::write_op(&widened, &Schema::default()),
+            statements.map(|s| s.replace('"', ""))
+        );
+        let recast = alter(Column {
+            ty: Type::Text,
+            ..from.clone()
+        });
+        assert_eq!(
+            render(&recast, &Schema::default()).unwrap(),
+            [
+                r#"ALTER TABLE "t" ALTER COLUMN "n" DROP DEFAULT"#,
+                r#"ALTER TABLE "t" ALTER COLUMN "n" TYPE TEXT USING "n"::TEXT"#,
+                r#"ALTER TABLE "t" ALTER COLUMN "n" SET DEFAULT 5"#,
             ]
         );
     }

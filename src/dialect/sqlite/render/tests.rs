@@ -4,9 +4,10 @@
 use sqlx::sqlite::SqliteConnection;
 use sqlx::{AssertSqlSafe, Connection as _, Row as _};
 
+use super::rebuild::rename_in_expression;
 use super::*;
 use crate::dialect::fixtures::{column, index, key, not_null};
-use crate::schema::{Action, Check, Unique};
+use crate::schema::{Action, Check, ForeignKey, Unique};
 
 // ----- fixtures -----
 
