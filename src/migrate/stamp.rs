@@ -19,12 +19,10 @@ pub(super) async fn run_stamp(
     let Some(stamping) = &plan.stamp else {
         return Ok(());
     };
-    let (before, after) = match plan.versions.as_slice() {
-        [before, after] => (before.as_slice(), after.as_slice()),
-        _ => (&[][..], &[][..]),
-    };
-    let old = graph.names(before);
-    let new = graph.names(after);
+    // A stamp plan holds two sets of rows: before and after.
+    let rows = |set: Option<&Vec<_>>| graph.names(set.map_or(&[][..], Vec::as_slice));
+    let old = rows(plan.versions.first());
+    let new = rows(plan.versions.last());
     let mut writes = Vec::new();
     if stamping.purge == Purge::Yes {
         writes.push(tables.purge_versions());
