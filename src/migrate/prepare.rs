@@ -12,7 +12,7 @@ use crate::op::Op;
 use crate::revision::Direction;
 use crate::revision::file::{Revision, Section};
 use crate::revision::graph::RevisionGraph;
-use crate::revision::plan::{Applied, Step};
+use crate::revision::plan::{Applied, Plan, Step};
 use crate::schema::Schema;
 use crate::sql::parse::{Parsed, parse_into};
 use crate::sql::split::{is_transaction_control, split};
@@ -208,6 +208,20 @@ impl<'g> Preparer<'g> {
             let _ = parse_into(&section.sql, &mut self.schema);
         }
     }
+}
+
+/// Every step of a plan as statements, before the first runs: a revision
+/// that does not parse or render stops the run before anything changed.
+pub fn prepare_all(
+    graph: &RevisionGraph,
+    dialect: &'static dyn Dialect,
+    plan: &Plan,
+) -> Result<Vec<Prepared>, Error> {
+    let mut preparer = Preparer::new(graph, dialect, &plan.start);
+    plan.steps
+        .iter()
+        .map(|&step| preparer.prepare(step))
+        .collect()
 }
 
 /// The tables `ops` touch, as they were before them: taken from the schema

@@ -10,11 +10,11 @@ use crate::dialect::{Dialect, ForeignKeyPause};
 use crate::migrate::prepare::Prepared;
 use crate::migrate::tables::{LogEntry, Tables, statement_hashes};
 use crate::migrate::write::Write;
-use crate::migrate::{Error, StepFailure};
+use crate::migrate::{Error, Settings, StepFailure};
 use crate::printable::printable;
 use crate::revision::Direction;
 use crate::revision::graph::{Node, RevisionGraph};
-use crate::revision::plan::Applied;
+use crate::revision::plan::{Plan, PlannedStep};
 
 /// Where statements go.
 pub enum Sink<'c> {
@@ -114,6 +114,26 @@ pub enum Batching {
     RollBack,
 }
 
+impl Batching {
+    /// A live run's batching: `--dry-run` rolls back, else the setting says.
+    pub fn live(settings: &Settings) -> Self {
+        if settings.dry_run {
+            Batching::RollBack
+        } else {
+            Self::script(settings)
+        }
+    }
+
+    /// A script's batching: it has nothing to roll back.
+    pub fn script(settings: &Settings) -> Self {
+        if settings.transaction_per_migration {
+            Batching::PerRevision
+        } else {
+            Batching::Single
+        }
+    }
+}
+
 /// What a run reports while it goes.
 #[derive(Debug, Clone)]
 pub enum Event {
@@ -142,7 +162,7 @@ pub struct StepReport {
     pub statements: usize,
 }
 
-/// Everything a run needs besides the sink.
+/// Everything a run needs besides the sink: the plan it executes, and how.
 pub struct Runner<'a> {
     pub graph: &'a RevisionGraph,
     pub dialect: &'static dyn Dialect,
@@ -152,8 +172,9 @@ pub struct Runner<'a> {
     /// that stopped part way outside a transaction (`--resume`); a step
     /// past the end of the list skips none.
     pub resume_from: Vec<usize>,
-    /// `"upgrade"`, `"downgrade"`: recorded in the log.
-    pub operation: &'static str,
+    /// What runs, with the version-table rows around each step and the
+    /// operation the log records.
+    pub plan: &'a Plan,
 }
 
 /// The transaction a run has open, if any.
@@ -163,24 +184,24 @@ struct Open {
 }
 
 impl Runner<'_> {
-    /// Runs the prepared steps from `state`, updating it as each completes.
+    /// Runs the plan's steps, prepared ([`crate::migrate::prepare`]) in the
+    /// same order.
     pub async fn run(
         &self,
         sink: &mut Sink<'_>,
-        state: &mut Applied,
         steps: &[Prepared],
         events: &mut dyn FnMut(Event),
     ) -> Result<Vec<StepReport>, Error> {
         events(Event::Planned { steps: steps.len() });
         let mut reports = Vec::with_capacity(steps.len());
         let mut open: Option<Open> = None;
-        for (index, prepared) in steps.iter().enumerate() {
+        for (index, (planned, prepared)) in self.plan.planned().zip(steps).enumerate() {
             let skip = self.resume_from.get(index).copied().unwrap_or(0);
             // In one long transaction, foreign keys go off up front if any step needs it.
             let pause_all =
                 self.batching != Batching::PerRevision && steps.iter().any(|p| p.foreign_keys_off);
             let report = self
-                .step(sink, state, prepared, skip, pause_all, &mut open, events)
+                .step(sink, planned, prepared, skip, pause_all, &mut open, events)
                 .await?;
             events(Event::Step(report.clone()));
             reports.push(report);
@@ -262,7 +283,7 @@ impl Runner<'_> {
     async fn step(
         &self,
         sink: &mut Sink<'_>,
-        state: &mut Applied,
+        planned: PlannedStep<'_>,
         prepared: &Prepared,
         skip: usize,
         pause_all: bool,
@@ -287,10 +308,8 @@ impl Runner<'_> {
         // skips those statements and keeps the step inside its transaction.
         let dry_skip = self.batching == Batching::RollBack && !wants_transaction;
         let in_transaction = wants_transaction || dry_skip;
-        let before = self.ids(&state.tips(self.graph));
-        let mut after_state = state.clone();
-        after_state.apply(self.graph, step);
-        let after = self.ids(&after_state.tips(self.graph));
+        let before = self.ids(planned.versions_before);
+        let after = self.ids(planned.versions_after);
 
         // A section that must run outside a transaction ends an open batch first.
         if !in_transaction && let Some(transaction) = open.take() {
@@ -469,7 +488,6 @@ impl Runner<'_> {
         } else if commit_now && let Some(transaction) = open.take() {
             self.close(sink, transaction, "COMMIT").await?;
         }
-        *state = after_state;
         Ok(StepReport {
             revision: revision.id.0.clone(),
             message: revision.message.clone(),
@@ -493,7 +511,7 @@ impl Runner<'_> {
             self.graph,
             step.node,
             step.direction,
-            self.operation,
+            self.plan.operation,
             self.dialect.kind(),
         );
         LogEntry {

@@ -4,39 +4,43 @@
 use crate::dialect::Dialect;
 use crate::migrate::tables::{LogEntry, Tables};
 use crate::migrate::{Error, Sink, connection};
-use crate::revision::Direction;
 use crate::revision::graph::RevisionGraph;
-use crate::revision::plan::{Applied, Purge};
+use crate::revision::plan::{Plan, Purge};
 
-/// Moves the version table from `before` to `after` without running revisions.
+/// Moves the version table as a stamp plan says, without running revisions.
+/// A plan that is not a stamp writes nothing.
 pub(super) async fn run_stamp(
     sink: &mut Sink<'_>,
     graph: &RevisionGraph,
     dialect: &dyn Dialect,
     tables: &Tables,
-    before: &Applied,
-    after: &Applied,
-    purge: Purge,
+    plan: &Plan,
 ) -> Result<(), Error> {
-    let old = graph.names(&before.tips(graph));
-    let new = graph.names(&after.tips(graph));
+    let Some(stamping) = &plan.stamp else {
+        return Ok(());
+    };
+    // A stamp plan holds two sets of rows: before and after.
+    let rows = |set: Option<&Vec<_>>| graph.names(set.map_or(&[][..], Vec::as_slice));
+    let old = rows(plan.versions.first());
+    let new = rows(plan.versions.last());
     let mut writes = Vec::new();
-    if purge == Purge::Yes {
+    if stamping.purge == Purge::Yes {
         writes.push(tables.purge_versions());
         writes.extend(tables.update_versions(&[], &new));
     } else {
         writes.extend(tables.update_versions(&old, &new));
     }
     let now = jiff::Timestamp::now();
-    for node in graph.order().iter().copied() {
-        let direction = match (before.contains(node), after.contains(node)) {
-            (false, true) => Direction::Up,
-            (true, false) => Direction::Down,
-            _ => continue,
-        };
+    for step in &stamping.recorded {
         let entry = LogEntry {
             started_at: now,
-            ..LogEntry::for_revision(graph, node, direction, "stamp", dialect.kind())
+            ..LogEntry::for_revision(
+                graph,
+                step.node,
+                step.direction,
+                plan.operation,
+                dialect.kind(),
+            )
         };
         writes.push(tables.log_insert(&entry));
     }

@@ -1,7 +1,9 @@
 //! Revision files and the graph they form: `file` parses one file, `graph`
-//! builds and checks the DAG, `target` resolves identifiers, `plan` turns a
-//! database state and a target into ordered steps.
+//! builds and checks the DAG, `target` resolves identifiers, `applied` is
+//! the state a database is at, and `plan` turns that state and an operation
+//! into one `Plan`: the ordered steps and their bookkeeping.
 
+pub mod applied;
 mod destination;
 pub mod direction;
 pub mod file;
@@ -20,5 +22,5 @@ pub use direction::Direction;
 pub use file::{Revision, RevisionId, Section};
 pub use graph::RevisionGraph;
 pub use location::Location;
-pub use plan::{Applied, Plan, Step};
+pub use plan::{Applied, Operation, Plan, PlannedStep, Step};
 pub use target::Target;

@@ -1,9 +1,11 @@
-//! Planning: from the revisions a database is at and a target, the ordered
-//! steps to run. Pure functions over the graph; no database involved.
+//! Planning: from the revisions a database is at (`applied`) and what a
+//! command asks, one [`Plan`]: the steps to run in order, the version
+//! table's rows before and after each, and what the log records. Pure
+//! functions over the graph; no database involved, so a run, `--sql` and
+//! `--dry-run` execute or print the same value, and the tests need no
+//! server.
 //!
-//! The database state is the version table's rows (Alembic's "current
-//! heads") and the set of applied revisions they imply: each row with
-//! everything it revises or depends on. Plans answer as Alembic 1.20 does on
+//! Plans answer as Alembic 1.20 does on
 //! the same graph and rows (`RevisionMap._collect_upgrade_revisions` and
 //! `_collect_downgrade_revisions`), in Alembic's order (`order`): upgrading adds what the target needs,
 //! parents and dependencies first; downgrading removes what stands on the
@@ -14,117 +16,139 @@
 use crate::revision::destination::{self, Spot};
 use crate::revision::direction::Direction;
 use crate::revision::graph::{Node, RevisionGraph};
-use crate::revision::heads;
 use crate::revision::order;
 use crate::revision::target::{Error, Target};
 
-pub use crate::revision::stamp::stamp;
+pub use crate::revision::applied::{Applied, Step, UnknownRevisions};
+pub use crate::revision::stamp::{Purge, stamp};
 
-/// One revision to apply or revert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Step {
-    pub node: Node,
-    pub direction: Direction,
+/// What a command asks of the database.
+#[derive(Debug, Clone)]
+pub enum Operation {
+    Upgrade(Target),
+    Downgrade(Target),
+    Stamp(Target, Purge),
 }
 
-/// The steps to run, in order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Plan {
-    pub steps: Vec<Step>,
+impl Operation {
+    /// The name the log records for each revision the operation moves.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Operation::Upgrade(_) => "upgrade",
+            Operation::Downgrade(_) => "downgrade",
+            Operation::Stamp(..) => "stamp",
+        }
+    }
 }
 
-/// The revisions a database is at: the version table's rows and everything
-/// they imply.
+/// Everything one operation does, decided before anything runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Applied {
-    applied: Vec<bool>,
-    rows: Vec<Node>,
+pub struct Plan {
+    /// `upgrade`, `downgrade` or `stamp`: recorded in each log row.
+    pub operation: &'static str,
+    /// The state the plan starts from.
+    pub start: Applied,
+    /// The revisions to run, in order; none for a stamp.
+    pub steps: Vec<Step>,
+    /// The version table's rows: `versions[i]` before step `i`,
+    /// `versions[i + 1]` after it. A stamp has two: before and after.
+    pub versions: Vec<Vec<Node>>,
+    /// The state once every step has run (or the stamp is done).
+    pub end: Applied,
+    /// For a stamp: the table moves without running anything.
+    pub stamp: Option<Stamping>,
 }
 
-/// Version-table rows that no revision file knows.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the database is at {}, which no revision file has", .ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", "))]
-pub struct UnknownRevisions {
-    pub ids: Vec<String>,
+/// How a stamp moves the version table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamping {
+    /// With `--purge` the table is emptied first, rows no file has included.
+    pub purge: Purge,
+    /// The revisions that become applied (up) or stop being applied
+    /// (down), in the graph's order: each gets a log row.
+    pub recorded: Vec<Step>,
 }
 
-impl Applied {
-    /// Nothing applied: an empty database.
-    pub fn empty(graph: &RevisionGraph) -> Self {
-        Applied {
-            applied: vec![false; graph.len()],
-            rows: Vec::new(),
-        }
-    }
+/// One step with its bookkeeping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlannedStep<'p> {
+    pub step: Step,
+    /// The version table's rows before the step runs.
+    pub versions_before: &'p [Node],
+    /// The rows once it has run.
+    pub versions_after: &'p [Node],
+}
 
-    /// The state whose version-table rows are `versions`.
-    pub fn from_versions<S: AsRef<str>>(
-        graph: &RevisionGraph,
-        versions: &[S],
-    ) -> Result<Self, UnknownRevisions> {
-        let mut nodes = Vec::with_capacity(versions.len());
-        let mut unknown = Vec::new();
-        for version in versions {
-            match graph.node(version.as_ref()) {
-                Some(node) => nodes.push(node),
-                None => unknown.push(version.as_ref().to_owned()),
-            }
-        }
-        if unknown.is_empty() {
-            Ok(Self::with_rows(graph, nodes))
-        } else {
-            Err(UnknownRevisions { ids: unknown })
-        }
-    }
-
-    /// Everything up to and including `nodes`; the rows are those of
-    /// `nodes` that no other stands on.
-    pub fn at(graph: &RevisionGraph, nodes: &[Node]) -> Self {
-        Self::with_rows(graph, heads::tips_of(graph, nodes))
-    }
-
-    /// The state whose rows are exactly `rows`.
-    pub(crate) fn with_rows(graph: &RevisionGraph, mut rows: Vec<Node>) -> Self {
-        heads::sort(graph, &mut rows);
-        Applied {
-            applied: graph.ancestors(&rows),
-            rows,
-        }
-    }
-
-    /// True when the revision is applied.
-    pub fn contains(&self, node: Node) -> bool {
-        self.applied[node]
-    }
-
-    /// True when nothing is applied.
-    pub fn is_empty(&self) -> bool {
-        !self.applied.contains(&true)
-    }
-
-    /// The applied revisions in topological order.
-    pub fn nodes(&self, graph: &RevisionGraph) -> Vec<Node> {
-        graph
-            .order()
+impl Plan {
+    /// The steps with the rows around each.
+    pub fn planned(&self) -> impl Iterator<Item = PlannedStep<'_>> {
+        self.steps
             .iter()
-            .copied()
-            .filter(|&n| self.applied[n])
-            .collect()
+            .zip(self.versions.windows(2))
+            .map(|(&step, rows)| PlannedStep {
+                step,
+                versions_before: &rows[0],
+                versions_after: &rows[1],
+            })
     }
 
-    /// The version table's rows, in topological order.
-    pub fn tips(&self, _graph: &RevisionGraph) -> Vec<Node> {
-        self.rows.clone()
+    /// True when the plan changes nothing: no step, and no stamp.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty() && self.stamp.is_none()
     }
+}
 
-    /// Applies or reverts one step, moving the rows as Alembic does.
-    pub fn apply(&mut self, graph: &RevisionGraph, step: Step) {
-        self.applied[step.node] = step.direction == Direction::Up;
-        match step.direction {
-            Direction::Up => heads::after_upgrade(graph, &mut self.rows, step.node),
-            Direction::Down => heads::after_downgrade(graph, &mut self.rows, step.node),
+/// The one planning entry: what `operation` does from `applied`.
+pub fn plan(
+    graph: &RevisionGraph,
+    applied: &Applied,
+    operation: &Operation,
+) -> Result<Plan, Error> {
+    let steps = match operation {
+        Operation::Upgrade(target) => upgrade_steps(graph, applied, target)?,
+        Operation::Downgrade(target) => downgrade_steps(graph, applied, target)?,
+        Operation::Stamp(target, purge) => {
+            let after = stamp(graph, applied, target, *purge)?;
+            let recorded = graph
+                .order()
+                .iter()
+                .filter_map(|&node| {
+                    let direction = match (applied.contains(node), after.contains(node)) {
+                        (false, true) => Direction::Up,
+                        (true, false) => Direction::Down,
+                        _ => return None,
+                    };
+                    Some(Step { node, direction })
+                })
+                .collect();
+            return Ok(Plan {
+                operation: operation.name(),
+                start: applied.clone(),
+                steps: Vec::new(),
+                versions: vec![applied.rows().to_vec(), after.rows().to_vec()],
+                end: after,
+                stamp: Some(Stamping {
+                    purge: *purge,
+                    recorded,
+                }),
+            });
         }
+    };
+    let mut state = applied.clone();
+    let mut versions = Vec::with_capacity(steps.len() + 1);
+    versions.push(state.rows().to_vec());
+    for &step in &steps {
+        state.apply(graph, step);
+        versions.push(state.rows().to_vec());
     }
+    Ok(Plan {
+        operation: operation.name(),
+        start: applied.clone(),
+        steps,
+        versions,
+        end: state,
+        stamp: None,
+    })
 }
 
 /// Revisions the heads need that are not applied, in the order `upgrade
@@ -144,18 +168,30 @@ fn missing(graph: &RevisionGraph, applied: &Applied, targets: &[Node]) -> Vec<No
     order
 }
 
-fn steps(nodes: impl IntoIterator<Item = Node>, direction: Direction) -> Plan {
-    Plan {
-        steps: nodes
-            .into_iter()
-            .map(|node| Step { node, direction })
-            .collect(),
-    }
+fn steps(nodes: impl IntoIterator<Item = Node>, direction: Direction) -> Vec<Step> {
+    nodes
+        .into_iter()
+        .map(|node| Step { node, direction })
+        .collect()
+}
+
+/// The plan that brings `applied` up to `target`.
+pub fn upgrade(graph: &RevisionGraph, applied: &Applied, target: &Target) -> Result<Plan, Error> {
+    plan(graph, applied, &Operation::Upgrade(target.clone()))
+}
+
+/// The plan that brings `applied` down to `target`.
+pub fn downgrade(graph: &RevisionGraph, applied: &Applied, target: &Target) -> Result<Plan, Error> {
+    plan(graph, applied, &Operation::Downgrade(target.clone()))
 }
 
 /// The steps that bring `applied` up to `target`.
-pub fn upgrade(graph: &RevisionGraph, applied: &Applied, target: &Target) -> Result<Plan, Error> {
-    let targets = destination::upgrade_targets(graph, &applied.rows, &applied.applied, target)?;
+fn upgrade_steps(
+    graph: &RevisionGraph,
+    applied: &Applied,
+    target: &Target,
+) -> Result<Vec<Step>, Error> {
+    let targets = destination::upgrade_targets(graph, applied.rows(), applied.flags(), target)?;
     // Alembic refuses to upgrade when one row stands on another ("overlaps
     // with other requested revisions"), although its own downgrades can
     // leave such rows; retort upgrades from them (docs/revisions.md).
@@ -164,8 +200,12 @@ pub fn upgrade(graph: &RevisionGraph, applied: &Applied, target: &Target) -> Res
 
 /// The steps that bring `applied` down to `target`: every applied revision
 /// that stands on a revision above the target, dependents first.
-pub fn downgrade(graph: &RevisionGraph, applied: &Applied, target: &Target) -> Result<Plan, Error> {
-    let (spot, label) = destination::downgrade_target(graph, &applied.rows, target)?;
+fn downgrade_steps(
+    graph: &RevisionGraph,
+    applied: &Applied,
+    target: &Target,
+) -> Result<Vec<Step>, Error> {
+    let (spot, label) = destination::downgrade_target(graph, applied.rows(), target)?;
     let mut roots: Vec<Node> = match spot {
         Spot::Bottom => graph.bases().to_vec(),
         Spot::At(node) => graph.children(node).to_vec(),
@@ -179,7 +219,7 @@ pub fn downgrade(graph: &RevisionGraph, applied: &Applied, target: &Target) -> R
         if roots.is_empty() {
             return Err(destination::refused(format!(
                 "`{target}` is not a valid downgrade target from the current revisions ({}): nothing on that branch stands above it",
-                graph.names(&applied.rows).join(", ")
+                graph.names(applied.rows()).join(", ")
             )));
         }
     }
@@ -187,10 +227,10 @@ pub fn downgrade(graph: &RevisionGraph, applied: &Applied, target: &Target) -> R
     let todo: Vec<bool> = (0..graph.len())
         .map(|n| above[n] && applied.contains(n))
         .collect();
-    let nodes = order::top_down(graph, &todo, &applied.rows);
+    let nodes = order::top_down(graph, &todo, applied.rows());
     if let Spot::At(node) = spot
         && nodes.is_empty()
-        && !applied.rows.contains(&node)
+        && !applied.rows().contains(&node)
     {
         return Err(Error::Syntax {
             input: target.to_string(),
@@ -201,13 +241,6 @@ pub fn downgrade(graph: &RevisionGraph, applied: &Applied, target: &Target) -> R
         });
     }
     Ok(steps(nodes, Direction::Down))
-}
-
-/// Whether `stamp` first forgets what the version table holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purge {
-    Yes,
-    No,
 }
 
 /// For `stamp --purge` and offline scripts: the revisions a fixed target names.

@@ -6,12 +6,19 @@
 //! them, they are replaced by the target; when none shares its line, the
 //! target is added as a new branch; `base` deletes them.
 
+use crate::revision::applied::Applied;
 use crate::revision::destination;
 use crate::revision::graph::{Node, RevisionGraph};
 use crate::revision::heads;
 use crate::revision::lineage::Dependencies;
-use crate::revision::plan::{Applied, Purge};
 use crate::revision::target::{Error, Point, Target};
+
+/// Whether `stamp` first forgets what the version table holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purge {
+    Yes,
+    No,
+}
 
 /// The state after stamping `target`: with `purge`, exactly the target's
 /// revisions; without, the rows moved as described above.
@@ -30,7 +37,7 @@ pub fn stamp(
     let destinations = destination::point_targets(graph, point)?;
     let mut rows = match purge {
         Purge::Yes => Vec::new(),
-        Purge::No => applied.tips(graph),
+        Purge::No => applied.rows().to_vec(),
     };
     let lineage = lineage_of(graph, point, &destinations)?;
     let moving: Vec<Node> = rows

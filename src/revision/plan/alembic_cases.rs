@@ -11,23 +11,20 @@ use crate::revision::graph::tests::{graph, rev};
 fn answer(g: &RevisionGraph, op: &str, rows: &[&str], to: &str) -> (Vec<String>, Vec<String>) {
     let start = Applied::from_versions(g, rows).unwrap();
     let to: Target = to.parse().unwrap();
-    let mut state = start.clone();
-    let plan = match op {
-        "upgrade" => upgrade(g, &start, &to).unwrap(),
-        "downgrade" => downgrade(g, &start, &to).unwrap(),
-        _ => {
-            state = stamp(g, &start, &to, Purge::No).unwrap();
-            Plan::default()
-        }
+    let operation = match op {
+        "upgrade" => Operation::Upgrade(to),
+        "downgrade" => Operation::Downgrade(to),
+        _ => Operation::Stamp(to, Purge::No),
     };
-    let mut run: Vec<String> = plan
+    let planned = plan(g, &start, &operation).unwrap();
+    // The rows the plan records last are the rows it leaves.
+    assert_eq!(planned.versions.last(), Some(&planned.end.tips(g)));
+    let mut run: Vec<String> = planned
         .steps
         .iter()
         .map(|s| g.revision(s.node).id.0.clone())
         .collect();
-    for step in plan.steps {
-        state.apply(g, step);
-    }
+    let state = planned.end;
     run.sort();
     (
         run,

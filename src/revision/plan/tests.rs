@@ -251,6 +251,100 @@ fn stamp_moves_without_steps() {
 }
 
 #[test]
+fn one_plan_holds_the_rows_around_each_step() {
+    let g = diamond();
+    let empty = Applied::empty(&g);
+    let up = plan(&g, &empty, &Operation::Upgrade(target("head"))).unwrap();
+    assert_eq!(up.operation, "upgrade");
+    assert_eq!(up.stamp, None);
+    assert_eq!(up.start, empty);
+    let walk: Vec<(String, Vec<String>, Vec<String>)> = up
+        .planned()
+        .map(|p| {
+            (
+                g.revision(p.step.node).id.0.clone(),
+                ids(&g, p.versions_before),
+                ids(&g, p.versions_after),
+            )
+        })
+        .collect();
+    let row = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(walk.len(), 4);
+    assert_eq!(walk[0], ("a".into(), row(&[]), row(&["a"])));
+    // The two branches from `a`, in Alembic's order; then the merge
+    // replaces both rows.
+    assert_eq!(walk[3].0, "d");
+    assert_eq!(walk[3].1, row(&["b", "c"]));
+    assert_eq!(walk[3].2, row(&["d"]));
+    assert_eq!(ids(&g, &up.end.tips(&g)), ["d"]);
+
+    let down = plan(&g, &up.end, &Operation::Downgrade(target("a"))).unwrap();
+    assert_eq!(down.operation, "downgrade");
+    assert_eq!(down.versions.len(), down.steps.len() + 1);
+    assert_eq!(ids(&g, &down.versions[0]), ["d"]);
+    assert_eq!(ids(&g, down.versions.last().unwrap()), ["a"]);
+    assert_eq!(down.end, state(&g, &["a"]));
+}
+
+#[test]
+fn a_stamp_plan_runs_nothing_and_logs_what_moved() {
+    let g = linear();
+    let at_c = state(&g, &["c"]);
+    let stamped = plan(&g, &at_c, &Operation::Stamp(target("a"), Purge::No)).unwrap();
+    assert_eq!(stamped.operation, "stamp");
+    assert!(stamped.steps.is_empty());
+    assert_eq!(stamped.planned().count(), 0);
+    let stamping = stamped.stamp.as_ref().unwrap();
+    assert_eq!(stamping.purge, Purge::No);
+    // Each revision that stops being applied gets a log row, graph order.
+    let recorded: Vec<(String, Direction)> = stamping
+        .recorded
+        .iter()
+        .map(|s| (g.revision(s.node).id.0.clone(), s.direction))
+        .collect();
+    assert_eq!(
+        recorded,
+        [("b".into(), Direction::Down), ("c".into(), Direction::Down)]
+    );
+    assert_eq!(stamped.versions.len(), 2);
+    assert_eq!(ids(&g, &stamped.versions[0]), ["c"]);
+    assert_eq!(ids(&g, &stamped.versions[1]), ["a"]);
+    assert_eq!(stamped.end, state(&g, &["a"]));
+
+    let up = plan(
+        &g,
+        &Applied::empty(&g),
+        &Operation::Stamp(target("b"), Purge::Yes),
+    )
+    .unwrap();
+    let stamping = up.stamp.unwrap();
+    assert_eq!(stamping.purge, Purge::Yes);
+    assert!(
+        stamping
+            .recorded
+            .iter()
+            .all(|s| s.direction == Direction::Up)
+    );
+    assert_eq!(stamping.recorded.len(), 2);
+}
+
+#[test]
+fn nothing_to_do_is_an_empty_plan() {
+    let g = linear();
+    let at_c = state(&g, &["c"]);
+    let none = plan(&g, &at_c, &Operation::Upgrade(target("head"))).unwrap();
+    assert!(none.is_empty());
+    assert_eq!(none.versions, [vec![g.node("c").unwrap()]]);
+    assert_eq!(none.end, at_c);
+    assert!(
+        plan(&g, &at_c, &Operation::Stamp(target("-1"), Purge::No))
+            .unwrap_err()
+            .to_string()
+            .contains("not a count")
+    );
+}
+
+#[test]
 fn unknown_versions_are_named() {
     let g = linear();
     let error = Applied::from_versions(&g, &["zzz"]).unwrap_err();
