@@ -232,17 +232,19 @@ fn declared_module(line: &str) -> Option<String> {
     Some(name.trim().to_owned())
 }
 
+/// Where a trailing `#[cfg(test)] mod … {` block starts.
+fn test_module_start(lines: &[&str]) -> Option<usize> {
+    lines.windows(2).position(|w| {
+        w[0].trim() == "#[cfg(test)]"
+            && w[1].split_whitespace().any(|word| word == "mod")
+            && w[1].trim_end().ends_with('{')
+    })
+}
+
 /// The lines before a trailing `#[cfg(test)] mod … {` block, comments out.
 fn production_lines(text: &str) -> Vec<(usize, String)> {
     let lines: Vec<&str> = text.lines().collect();
-    let end = lines
-        .windows(2)
-        .position(|w| {
-            w[0].trim() == "#[cfg(test)]"
-                && w[1].trim_start().starts_with("mod ")
-                && w[1].trim_end().ends_with('{')
-        })
-        .unwrap_or(lines.len());
+    let end = test_module_start(&lines).unwrap_or(lines.len());
     lines[..end]
         .iter()
         .enumerate()
@@ -377,4 +379,28 @@ fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
     edges
         .keys()
         .find_map(|start| visit(start, edges, &mut Vec::new(), &mut done))
+}
+
+/// The longest a production file may grow (lines before its trailing test
+/// module): a file one can hold in one's head. Test files are not counted.
+const MOST_LINES: usize = 600;
+
+#[test]
+fn no_production_file_is_too_long() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let long: Vec<String> = read_sources(&root)
+        .into_iter()
+        .filter(|source| !source.lines.is_empty())
+        .filter_map(|source| {
+            let text = std::fs::read_to_string(&source.path).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            let end = test_module_start(&lines).unwrap_or(lines.len());
+            (end > MOST_LINES).then(|| format!("{}: {end} lines", source.path.display()))
+        })
+        .collect();
+    assert!(
+        long.is_empty(),
+        "split these by concern (docs/architecture.md):\n{}",
+        long.join("\n")
+    );
 }

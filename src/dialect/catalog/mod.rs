@@ -35,9 +35,14 @@ use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect,
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Token;
 
+mod tidy;
+mod walk;
+
 use crate::schema::{Default, Type};
 use crate::sql::parse;
 use crate::sql::write::is_plain_name;
+use tidy::tidy;
+use walk::map_children;
 
 /// Whose catalog the text comes from: it decides how it is tokenised
 /// (backquotes, backslash escapes).
@@ -234,168 +239,6 @@ fn unnested(mut expr: Expr) -> Expr {
     expr
 }
 
-/// Where a subexpression stands in its parent, which decides how tightly
-/// it must bind to go without parentheses ([`tidy`]).
-#[derive(Clone, Copy)]
-enum Slot {
-    /// The left operand of a binary operator.
-    Left,
-    /// The right operand of a binary operator.
-    Right,
-    /// The operand of a unary, `IS`, `IN`, `BETWEEN` or `LIKE` form.
-    Operand,
-    /// The expression of a cast, which binds tightest.
-    Cast,
-    /// Delimited on its own: a list item, a call argument, a `CASE` part.
-    Delimited,
-}
-
-/// `expr` with `f` applied to each subexpression that [`canonical`] and
-/// [`tidy`] look into — the one traversal both share. Forms not listed are
-/// left whole.
-fn map_children(expr: Expr, f: &mut impl FnMut(Expr, Slot) -> Expr) -> Expr {
-    match expr {
-        Expr::Nested(inner) => Expr::Nested(boxed(inner, Slot::Delimited, f)),
-        Expr::BinaryOp { left, op, right } => Expr::BinaryOp {
-            left: boxed(left, Slot::Left, f),
-            op,
-            right: boxed(right, Slot::Right, f),
-        },
-        Expr::UnaryOp { op, expr } => Expr::UnaryOp {
-            op,
-            expr: boxed(expr, Slot::Operand, f),
-        },
-        Expr::IsNull(e) => Expr::IsNull(boxed(e, Slot::Operand, f)),
-        Expr::IsNotNull(e) => Expr::IsNotNull(boxed(e, Slot::Operand, f)),
-        Expr::IsTrue(e) => Expr::IsTrue(boxed(e, Slot::Operand, f)),
-        Expr::IsNotTrue(e) => Expr::IsNotTrue(boxed(e, Slot::Operand, f)),
-        Expr::IsFalse(e) => Expr::IsFalse(boxed(e, Slot::Operand, f)),
-        Expr::IsNotFalse(e) => Expr::IsNotFalse(boxed(e, Slot::Operand, f)),
-        Expr::In {
-            expr,
-            target: InTarget::List(list),
-            negated,
-            global,
-        } => Expr::In {
-            expr: boxed(expr, Slot::Operand, f),
-            target: InTarget::List(list.into_iter().map(|e| f(e, Slot::Delimited)).collect()),
-            negated,
-            global,
-        },
-        Expr::Between {
-            expr,
-            negated,
-            low,
-            high,
-        } => Expr::Between {
-            expr: boxed(expr, Slot::Operand, f),
-            negated,
-            low: boxed(low, Slot::Operand, f),
-            high: boxed(high, Slot::Operand, f),
-        },
-        Expr::Like {
-            negated,
-            any,
-            expr,
-            pattern,
-            escape_char,
-        } => Expr::Like {
-            negated,
-            any,
-            expr: boxed(expr, Slot::Operand, f),
-            pattern: boxed(pattern, Slot::Operand, f),
-            escape_char,
-        },
-        Expr::ILike {
-            negated,
-            any,
-            expr,
-            pattern,
-            escape_char,
-        } => Expr::ILike {
-            negated,
-            any,
-            expr: boxed(expr, Slot::Operand, f),
-            pattern: boxed(pattern, Slot::Operand, f),
-            escape_char,
-        },
-        Expr::AnyOp {
-            left,
-            compare_op,
-            right,
-            is_some,
-        } => Expr::AnyOp {
-            left: boxed(left, Slot::Operand, f),
-            compare_op,
-            right: boxed(right, Slot::Delimited, f),
-            is_some,
-        },
-        Expr::AllOp {
-            left,
-            compare_op,
-            right,
-        } => Expr::AllOp {
-            left: boxed(left, Slot::Operand, f),
-            compare_op,
-            right: boxed(right, Slot::Delimited, f),
-        },
-        Expr::Cast {
-            kind,
-            expr,
-            data_type,
-            format,
-        } => Expr::Cast {
-            kind,
-            expr: boxed(expr, Slot::Cast, f),
-            data_type,
-            format,
-        },
-        Expr::Array(mut array) => {
-            array.elem = array
-                .elem
-                .into_iter()
-                .map(|e| f(e, Slot::Delimited))
-                .collect();
-            Expr::Array(array)
-        }
-        Expr::Function(mut function) => {
-            if let FunctionArguments::List(list) = &mut function.args {
-                for arg in &mut list.args {
-                    if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = arg {
-                        let taken = std::mem::replace(e, Expr::value(Value::Null));
-                        *e = f(taken, Slot::Delimited);
-                    }
-                }
-            }
-            Expr::Function(function)
-        }
-        Expr::Case {
-            case_token,
-            end_token,
-            operand,
-            conditions,
-            else_result,
-        } => Expr::Case {
-            case_token,
-            end_token,
-            operand: operand.map(|e| boxed(e, Slot::Delimited, f)),
-            conditions: conditions
-                .into_iter()
-                .map(|w| ast::CaseWhen {
-                    condition: f(w.condition, Slot::Delimited),
-                    result: f(w.result, Slot::Delimited),
-                })
-                .collect(),
-            else_result: else_result.map(|e| boxed(e, Slot::Delimited, f)),
-        },
-        other => other,
-    }
-}
-
-fn boxed(expr: Box<Expr>, slot: Slot, f: &mut impl FnMut(Expr, Slot) -> Expr) -> Box<Expr> {
-    Box::new(f(*expr, slot))
-}
-
 /// The rewrites of the module doc, bottom up; parentheses are left to [`tidy`].
 fn canonical(expr: Expr, source: Source) -> Expr {
     match expr {
@@ -536,98 +379,6 @@ fn rewrite(expr: Expr, source: Source) -> Expr {
 
 /// How tightly an expression binds; higher binds tighter. Anything not
 /// listed is an atom (a name, literal, call, cast, parenthesised list).
-fn precedence(expr: &Expr) -> u8 {
-    match expr {
-        Expr::BinaryOp { op, .. } => match op {
-            BinaryOperator::Or => 5,
-            BinaryOperator::Xor => 6,
-            BinaryOperator::And => 10,
-            BinaryOperator::Eq
-            | BinaryOperator::NotEq
-            | BinaryOperator::Lt
-            | BinaryOperator::LtEq
-            | BinaryOperator::Gt
-            | BinaryOperator::GtEq
-            | BinaryOperator::Spaceship => 20,
-            BinaryOperator::Plus | BinaryOperator::Minus => 40,
-            BinaryOperator::Multiply
-            | BinaryOperator::Divide
-            | BinaryOperator::Modulo
-            | BinaryOperator::DuckIntegerDivide
-            | BinaryOperator::MyIntegerDivide => 50,
-            // `||` and the many other operators sit between comparisons and
-            // arithmetic in PostgreSQL's grammar.
-            _ => 30,
-        },
-        Expr::UnaryOp {
-            op: UnaryOperator::Not,
-            ..
-        } => 15,
-        Expr::UnaryOp { .. } => 60,
-        Expr::IsNull(_)
-        | Expr::IsNotNull(_)
-        | Expr::IsTrue(_)
-        | Expr::IsNotTrue(_)
-        | Expr::IsFalse(_)
-        | Expr::IsNotFalse(_)
-        | Expr::IsDistinctFrom(..)
-        | Expr::IsNotDistinctFrom(..) => 17,
-        Expr::In { .. }
-        | Expr::Between { .. }
-        | Expr::Like { .. }
-        | Expr::ILike { .. }
-        | Expr::SimilarTo { .. }
-        | Expr::RLike { .. }
-        | Expr::AnyOp { .. }
-        | Expr::AllOp { .. } => 20,
-        Expr::Nested(inner) => precedence(inner),
-        _ => 100,
-    }
-}
-
-/// True for operators where `(a op b) op c` is `a op b op c`.
-fn left_associative(op: &BinaryOperator) -> bool {
-    matches!(
-        op,
-        BinaryOperator::Or
-            | BinaryOperator::And
-            | BinaryOperator::Plus
-            | BinaryOperator::Minus
-            | BinaryOperator::Multiply
-            | BinaryOperator::Divide
-            | BinaryOperator::StringConcat
-    )
-}
-
-/// `expr` with only the parentheses that precedence needs in a place that
-/// requires binding tighter than `above` (0: anything goes).
-fn tidy(expr: Expr, above: u8) -> Expr {
-    if let Expr::Nested(inner) = expr {
-        let inner = tidy(*inner, 0);
-        return if precedence(&inner) > above {
-            inner
-        } else {
-            Expr::Nested(Box::new(inner))
-        };
-    }
-    let own = precedence(&expr);
-    // A left operand of the same precedence needs no parentheses where the
-    // operator associates to the left.
-    let left = match &expr {
-        Expr::BinaryOp { op, .. } if left_associative(op) => own - 1,
-        _ => own,
-    };
-    map_children(expr, &mut |e, slot| {
-        let above = match slot {
-            Slot::Left => left,
-            Slot::Right | Slot::Operand => own,
-            Slot::Cast => 99,
-            Slot::Delimited => 0,
-        };
-        tidy(e, above)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
