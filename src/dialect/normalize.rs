@@ -72,7 +72,7 @@ pub(crate) fn finish(schema: &mut Schema) {
                 (Some(Default::Number(n)), Type::Boolean) if n == "0" || n == "1" => {
                     Some(Default::Bool(n == "1"))
                 }
-                (Some(Default::String(s)), ty) if is_number_type(ty) && is_number(&s) => {
+                (Some(Default::String(s)), ty) if ty.is_number() && is_number(&s) => {
                     Some(Default::Number(s))
                 }
                 (default, _) => default,
@@ -123,18 +123,6 @@ fn by_name(a: &Option<String>, b: &Option<String>) -> Ordering {
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     }
-}
-
-fn is_number_type(ty: &Type) -> bool {
-    matches!(
-        ty,
-        Type::SmallInt
-            | Type::Integer
-            | Type::BigInt
-            | Type::Real
-            | Type::Double
-            | Type::Numeric { .. }
-    )
 }
 
 /// A plain decimal number: optional `-`, digits, optional fraction.

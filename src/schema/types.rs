@@ -56,6 +56,12 @@ impl Type {
     pub fn is_integer(&self) -> bool {
         matches!(self, Type::SmallInt | Type::Integer | Type::BigInt)
     }
+
+    /// True for every numeric type: the integers, the floating-point types
+    /// and `NUMERIC`.
+    pub fn is_number(&self) -> bool {
+        self.is_integer() || matches!(self, Type::Real | Type::Double | Type::Numeric { .. })
+    }
 }
 
 /// The portable spelling, as a revision or model file writes it.

@@ -197,15 +197,7 @@ fn canonical_ident(ident: Ident) -> Ident {
 
 /// True for the types a numeric string cast to them is a number of.
 fn is_numeric(ty: &DataType) -> bool {
-    matches!(
-        parse::column_type(ty),
-        Type::SmallInt
-            | Type::Integer
-            | Type::BigInt
-            | Type::Real
-            | Type::Double
-            | Type::Numeric { .. }
-    )
+    parse::column_type(ty).is_number()
 }
 
 /// `'-5'` as the number `-5`, when the string is a plain number.

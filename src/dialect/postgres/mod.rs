@@ -11,24 +11,12 @@ use super::{
 use crate::dialect::DialectKind;
 use crate::op::Op;
 use crate::schema::{Schema, Type};
-use crate::sql::split::{Bodies, SplitRules};
+use crate::sql::split::{PORTABLE, SplitRules};
 
-/// psql's rules (`psqlscan.l`), with `standard_conforming_strings = on`.
-const SPLIT_RULES: SplitRules = SplitRules {
-    backslash_escapes: false,
-    double_quoted_strings: false,
-    escape_strings: true,
-    backtick_identifiers: false,
-    bracket_identifiers: false,
-    dollar_quotes: true,
-    hash_comments: false,
-    dash_comment_needs_space: false,
-    nested_block_comments: true,
-    executable_comments: false,
-    delimiter_directive: false,
-    parentheses_hold_semicolons: true,
-    bodies: Bodies::BeginAtomic,
-};
+/// psql's rules (`psqlscan.l`), with `standard_conforming_strings = on`:
+/// the rules portable SQL is read by, since it is written closest to
+/// PostgreSQL's syntax.
+const SPLIT_RULES: SplitRules = PORTABLE;
 
 pub struct Postgres;
 
