@@ -14,6 +14,7 @@ mod disagreement;
 
 /// Why the models could not be read, or disagree.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     #[error("cannot read model source {}: {source}", path.display())]
     Io {

@@ -53,6 +53,7 @@ pub use read::introspect;
 
 /// Why the models and the database could not be compared.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A model source could not be read or parsed, or the sources disagree.
     #[error(transparent)]

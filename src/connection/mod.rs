@@ -36,9 +36,18 @@ pub enum Bound {
 
 /// Why connecting or a statement failed; the text never holds a password.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
+    /// The database could not be reached or refused the session.
     #[error("cannot connect to {url}: {message}")]
-    Connect { url: String, message: String },
+    Connect {
+        /// The URL as it may be shown: without its password.
+        url: String,
+        /// The driver's or the server's reason.
+        message: String,
+    },
+    /// A statement failed: the server's message and, where it gives one,
+    /// its error code in parentheses.
     #[error("{0}")]
     Database(String),
 }
@@ -50,7 +59,7 @@ impl From<sqlx::Error> for Error {
 }
 
 /// The database's own message where there is one, without sqlx's wrapping.
-pub fn describe(error: &sqlx::Error) -> String {
+pub(crate) fn describe(error: &sqlx::Error) -> String {
     match error {
         sqlx::Error::Database(db) => match db.code() {
             Some(code) => format!("{} ({code})", db.message()),
@@ -81,8 +90,12 @@ pub struct LogRow {
     pub statement_hashes: Option<String>,
 }
 
-/// A live connection to one of the three databases.
-pub enum Connection {
+/// A live connection to one of the three databases. Opaque: the driver
+/// behind it is not part of retort's API.
+pub struct Connection(Driver);
+
+/// The driver's connection for each database.
+enum Driver {
     Postgres(PgConnection),
     Mysql(MySqlConnection),
     Sqlite(SqliteConnection),
@@ -91,10 +104,10 @@ pub enum Connection {
 /// Runs the same code on whichever driver connection is inside.
 macro_rules! on {
     ($self:expr, $conn:ident => $body:expr) => {
-        match $self {
-            Connection::Postgres($conn) => $body,
-            Connection::Mysql($conn) => $body,
-            Connection::Sqlite($conn) => $body,
+        match &mut $self.0 {
+            Driver::Postgres($conn) => $body,
+            Driver::Mysql($conn) => $body,
+            Driver::Sqlite($conn) => $body,
         }
     };
 }
@@ -143,7 +156,7 @@ impl Connection {
                     .await
                     .map_err(timed_out)?
                     .map_err(fail)?;
-                Connection::Postgres(connection)
+                Connection(Driver::Postgres(connection))
             }
             DialectKind::Mysql => {
                 let options = options::mysql(url);
@@ -151,7 +164,7 @@ impl Connection {
                     .await
                     .map_err(timed_out)?
                     .map_err(fail)?;
-                Connection::Mysql(connection)
+                Connection(Driver::Mysql(connection))
             }
             DialectKind::Sqlite => {
                 let options = match url.sqlite_target() {
@@ -159,13 +172,16 @@ impl Connection {
                     _ => SqliteConnectOptions::new().in_memory(true),
                 };
                 let options = options.create_if_missing(true).busy_timeout(busy);
-                Connection::Sqlite(options.connect().await.map_err(fail)?)
+                Connection(Driver::Sqlite(options.connect().await.map_err(fail)?))
             }
         };
         for setup in connection.dialect().session_setup() {
             let done = connection.execute(setup.sql).await;
-            if setup.required {
-                done.map_err(fail)?;
+            if let (true, Err(error)) = (setup.required, done) {
+                return Err(Error::Connect {
+                    url: url.redacted(),
+                    message: error.to_string(),
+                });
             }
         }
         Ok(connection)
@@ -173,10 +189,10 @@ impl Connection {
 
     /// Which database this is.
     pub fn kind(&self) -> DialectKind {
-        match self {
-            Connection::Postgres(_) => DialectKind::Postgres,
-            Connection::Mysql(_) => DialectKind::Mysql,
-            Connection::Sqlite(_) => DialectKind::Sqlite,
+        match self.0 {
+            Driver::Postgres(_) => DialectKind::Postgres,
+            Driver::Mysql(_) => DialectKind::Mysql,
+            Driver::Sqlite(_) => DialectKind::Sqlite,
         }
     }
 
@@ -186,9 +202,9 @@ impl Connection {
     }
 
     /// Runs one statement as written (no parameters, no statement cache).
-    pub async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+    pub async fn execute(&mut self, sql: &str) -> Result<(), Error> {
         let query = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
-        on!(self, c => query.execute(&mut *c).await.map(|_| ()))
+        Ok(on!(self, c => query.execute(&mut *c).await.map(|_| ()))?)
     }
 
     /// Runs one of retort's bookkeeping statements with `values` bound to
@@ -203,7 +219,7 @@ impl Connection {
         values: &[Bound],
         counted: bool,
         returns_id: bool,
-    ) -> Result<(Vec<u64>, Option<i64>), sqlx::Error> {
+    ) -> Result<(Vec<u64>, Option<i64>), Error> {
         macro_rules! bind_all {
             ($query:expr) => {{
                 let mut query = $query;
@@ -233,17 +249,17 @@ impl Connection {
                 on!(self, c => bind_all!(sqlx::query(sql)).fetch_one(&mut *c).await?.try_get(0)?);
             return Ok((vec![1], Some(id)));
         }
-        Ok(match self {
-            Connection::Postgres(c) => {
+        Ok(match &mut self.0 {
+            Driver::Postgres(c) => {
                 let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
                 (vec![done.rows_affected()], None)
             }
-            Connection::Mysql(c) => {
+            Driver::Mysql(c) => {
                 let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
                 let id = returns_id.then(|| i64::try_from(done.last_insert_id()).unwrap_or(0));
                 (vec![done.rows_affected()], id)
             }
-            Connection::Sqlite(c) => {
+            Driver::Sqlite(c) => {
                 let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
                 (
                     vec![done.rows_affected()],
@@ -358,10 +374,10 @@ impl Connection {
     ///
     /// [`Dialect::normalize`]: crate::dialect::Dialect::normalize
     pub async fn introspect(&mut self, exclude: &[String]) -> Result<Schema, Error> {
-        Ok(match self {
-            Connection::Postgres(c) => postgres::introspect::introspect(c, exclude).await?,
-            Connection::Mysql(c) => mysql::introspect::introspect(c, exclude).await?,
-            Connection::Sqlite(c) => sqlite::introspect::introspect(c, exclude).await?,
+        Ok(match &mut self.0 {
+            Driver::Postgres(c) => postgres::introspect::introspect(c, exclude).await?,
+            Driver::Mysql(c) => mysql::introspect::introspect(c, exclude).await?,
+            Driver::Sqlite(c) => sqlite::introspect::introspect(c, exclude).await?,
         })
     }
 
@@ -369,22 +385,22 @@ impl Connection {
     /// for naming the migration lock (see [`crate::migrate::lock`]).
     pub async fn identity(&mut self) -> Result<Identity, Error> {
         let sql = self.dialect().identity_query();
-        Ok(match self {
-            Connection::Postgres(c) => {
+        Ok(match &mut self.0 {
+            Driver::Postgres(c) => {
                 let row = sqlx::query(sql).fetch_one(&mut *c).await?;
                 Identity::Postgres {
                     database: row.try_get(0)?,
                     schema: row.try_get(1)?,
                 }
             }
-            Connection::Mysql(c) => {
+            Driver::Mysql(c) => {
                 let row = sqlx::query(sql).fetch_one(&mut *c).await?;
                 Identity::Mysql {
                     database: row.try_get(0)?,
                     fold_case: row.try_get::<i64, _>(1)? != 0,
                 }
             }
-            Connection::Sqlite(c) => {
+            Driver::Sqlite(c) => {
                 let file: String = sqlx::query(sql).fetch_one(&mut *c).await?.try_get(0)?;
                 Identity::Sqlite {
                     file: Some(PathBuf::from(file)).filter(|f| !f.as_os_str().is_empty()),
@@ -396,16 +412,17 @@ impl Connection {
     /// Tries once to take a session lock; true when taken.
     pub async fn try_lock(&mut self, lock: &ServerLock) -> Result<bool, Error> {
         let Some(queries) = self.dialect().session_lock() else {
-            return Err(unsupported(self, lock));
+            return Err(unsupported(self.kind(), lock));
         };
         let sql = queries.try_lock;
-        Ok(match (self, lock) {
-            (Connection::Postgres(c), ServerLock::Advisory(key)) => sqlx::query(sql)
+        let kind = self.kind();
+        Ok(match (&mut self.0, lock) {
+            (Driver::Postgres(c), ServerLock::Advisory(key)) => sqlx::query(sql)
                 .bind(key)
                 .fetch_one(&mut *c)
                 .await?
                 .try_get::<bool, _>(0)?,
-            (Connection::Mysql(c), ServerLock::Named(name)) => {
+            (Driver::Mysql(c), ServerLock::Named(name)) => {
                 let got: Option<i64> = sqlx::query(sql)
                     .bind(name)
                     .fetch_one(&mut *c)
@@ -413,24 +430,25 @@ impl Connection {
                     .try_get(0)?;
                 got == Some(1)
             }
-            (connection, lock) => return Err(unsupported(connection, lock)),
+            (_, lock) => return Err(unsupported(kind, lock)),
         })
     }
 
     /// Releases a lock taken by [`try_lock`](Self::try_lock).
     pub async fn unlock(&mut self, lock: &ServerLock) -> Result<(), Error> {
         let Some(queries) = self.dialect().session_lock() else {
-            return Err(unsupported(self, lock));
+            return Err(unsupported(self.kind(), lock));
         };
         let sql = queries.unlock;
-        match (self, lock) {
-            (Connection::Postgres(c), ServerLock::Advisory(key)) => {
+        let kind = self.kind();
+        match (&mut self.0, lock) {
+            (Driver::Postgres(c), ServerLock::Advisory(key)) => {
                 sqlx::query(sql).bind(key).execute(&mut *c).await?;
             }
-            (Connection::Mysql(c), ServerLock::Named(name)) => {
+            (Driver::Mysql(c), ServerLock::Named(name)) => {
                 sqlx::query(sql).bind(name).execute(&mut *c).await?;
             }
-            (connection, lock) => return Err(unsupported(connection, lock)),
+            (_, lock) => return Err(unsupported(kind, lock)),
         }
         Ok(())
     }
@@ -455,7 +473,11 @@ impl Connection {
     /// Closes the connection politely.
     pub async fn close(self) {
         // The server cleans up a dropped session either way.
-        let _ = on!(self, c => c.close().await);
+        let _ = match self.0 {
+            Driver::Postgres(c) => c.close().await,
+            Driver::Mysql(c) => c.close().await,
+            Driver::Sqlite(c) => c.close().await,
+        };
     }
 }
 
@@ -471,9 +493,6 @@ async fn within<T>(
     }
 }
 
-fn unsupported(connection: &Connection, lock: &ServerLock) -> Error {
-    Error::Database(format!(
-        "a {lock:?} lock does not exist on {}",
-        connection.kind()
-    ))
+fn unsupported(kind: DialectKind, lock: &ServerLock) -> Error {
+    Error::Database(format!("a {lock:?} lock does not exist on {kind}"))
 }

@@ -43,6 +43,7 @@ pub struct Rendered {
 /// Why an operation cannot be carried out on a dialect; the text says what
 /// is not portable and what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RenderError {
     #[error("{0}")]
     Unsupported(String),

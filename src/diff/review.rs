@@ -35,6 +35,7 @@ pub struct Warning {
 
 /// Why a [`Warning`] is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Kind {
     /// A dropped and an added table or column of the same shape, written as
     /// a rename.

@@ -42,6 +42,7 @@ use tables::Tables;
 
 /// Why a migration did not complete.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     #[error(transparent)]
     Connection(#[from] connection::Error),
@@ -210,7 +211,7 @@ async fn locked(
             connection
                 .execute(&sql)
                 .await
-                .map_err(|e| Error::Database(connection::describe(&e)))?;
+                .map_err(|e| Error::Database(e.to_string()))?;
         }
         upgrade_log_table(connection, dialect, &tables).await?;
     }

@@ -58,6 +58,7 @@ impl FromStr for RevisionId {
 
 /// Why a revision id or a branch label is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum InvalidName {
     /// Nothing was written.
     #[error("it is empty")]

@@ -24,6 +24,7 @@ pub use crate::revision::stamp::{Purge, stamp};
 
 /// What a command asks of the database.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Operation {
     Upgrade(Target),
     Downgrade(Target),

@@ -60,6 +60,7 @@ pub enum Resolved {
 
 /// Why an identifier could not be parsed or resolved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     #[error("invalid revision identifier `{input}`: {reason}")]
     Syntax { input: String, reason: String },

@@ -203,6 +203,7 @@ pub fn normalize_sql(sql: &str) -> String {
 
 /// Why a revision file could not be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The file or directory could not be read.
     #[error("cannot read {}: {source}", path.display())]
