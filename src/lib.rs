@@ -5,6 +5,8 @@
 //! [`revision::RevisionGraph`] orders them, and a [`revision::Target`]
 //! resolves into a [`revision::Plan`] of steps.
 
+#![warn(missing_docs)]
+
 pub mod autogen;
 pub mod config;
 pub mod connection;

@@ -65,7 +65,10 @@ pub enum Error {
         pending.len(),
         pending.join(", ")
     )]
-    NotAtHead { pending: Vec<String> },
+    NotAtHead {
+        /// The revisions not yet applied.
+        pending: Vec<String>,
+    },
     /// The version table names revisions the graph does not have.
     #[error(transparent)]
     UnknownRevisions(#[from] UnknownRevisions),
@@ -75,7 +78,10 @@ pub enum Error {
     /// [`from_empty`] on a project that has revisions, whose tables the
     /// first revision would create again.
     #[error("a first revision cannot be generated: there are already {count} revision(s)")]
-    HasRevisions { count: usize },
+    HasRevisions {
+        /// How many revisions there are.
+        count: usize,
+    },
 }
 
 /// What a comparison leaves alone and how it pairs what changed.

@@ -28,9 +28,12 @@ use crate::url::{DatabaseUrl, SqliteTarget};
 
 /// A value as it is bound to a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Bound {
+pub(crate) enum Bound {
+    /// Text, or NULL.
     Text(Option<String>),
+    /// An integer, or NULL.
     Int(Option<i64>),
+    /// A boolean.
     Bool(bool),
 }
 
@@ -72,21 +75,31 @@ pub(crate) fn describe(error: &sqlx::Error) -> String {
 /// A row of the log table, as the checksum and resume checks need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogRow {
+    /// The revision's identifier.
     pub revision: String,
+    /// Its parents' identifiers, comma-separated; none for a first revision.
     pub down_revisions: Option<String>,
+    /// `up` or `down`.
     pub direction: String,
+    /// What wrote the row: `upgrade`, `downgrade`, `stamp`, or `accept` for
+    /// an accepted checksum.
     pub operation: String,
+    /// The checksum of the revision's file when the row was written.
     pub checksum: Option<String>,
+    /// False while the revision runs, and when it failed.
     pub success: bool,
+    /// Statements of it that ran and stay applied.
     pub statements_applied: i64,
+    /// Statements it has.
     pub statements_total: i64,
+    /// The failed statement's error, when it failed.
     pub error: Option<String>,
+    /// The downgrade section as it was when the revision ran.
     pub downgrade_sql: Option<String>,
+    /// When the revision started, as the database writes a timestamp.
     pub started_at: String,
-    /// The statements the run planned, as [`statement_hashes`] writes
-    /// them; `None` in rows written before retort kept them.
-    ///
-    /// [`statement_hashes`]: crate::migrate::tables::statement_hashes
+    /// The statements the run planned, one hash each (comma-separated hex);
+    /// `None` in rows written before retort kept them.
     pub statement_hashes: Option<String>,
 }
 
@@ -213,7 +226,7 @@ impl Connection {
     /// `returns_id`, the id of the row it inserted. Prepared and kept: the
     /// statements are few and fixed, and their tables' shape does not change
     /// under them.
-    pub async fn write(
+    pub(crate) async fn write(
         &mut self,
         sql: &str,
         values: &[Bound],

@@ -31,6 +31,7 @@ pub use url_options::{TlsMode, UrlOption, UrlOptions};
 /// A statement rendered for one database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
+    /// The statement's text.
     pub sql: String,
     /// True for a statement retort did not understand and passes on as
     /// written; `--sql` marks these.
@@ -45,6 +46,7 @@ pub struct Rendered {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RenderError {
+    /// The operation has no form on this database; the text says what to write instead.
     #[error("{0}")]
     Unsupported(String),
 }

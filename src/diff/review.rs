@@ -20,12 +20,14 @@ mod constraints;
 /// lost or may fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
+    /// Whether it is a likely rename or a destructive change.
     pub kind: Kind,
     /// The operation it is about, named as in `check --format json`
     /// (`drop_column`, …).
     pub op: &'static str,
     /// The table, under its name before the operation.
     pub table: String,
+    /// The column, index or constraint it is about, or the whole table.
     pub subject: Subject,
     /// The new name, for a likely rename.
     pub renamed_to: Option<String>,
@@ -59,8 +61,11 @@ impl Kind {
 pub enum Subject {
     /// The whole table.
     Table,
+    /// A column, by name.
     Column(String),
+    /// An index, by name.
     Index(String),
+    /// A constraint, by name.
     Constraint(String),
 }
 

@@ -139,12 +139,19 @@ impl Batching {
 #[non_exhaustive]
 pub enum Event {
     /// The run will take this many steps.
-    Planned { steps: usize },
+    Planned {
+        /// How many.
+        steps: usize,
+    },
     /// A statement is about to run (or be written).
     Statement {
+        /// The revision it belongs to.
         revision: String,
+        /// Its number in the revision's section, from 1.
         index: usize,
+        /// How many statements the section has.
         total: usize,
+        /// The statement as it runs.
         sql: String,
     },
     /// A revision was applied or reverted.
@@ -156,10 +163,15 @@ pub enum Event {
 /// One finished step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepReport {
+    /// The revision's identifier.
     pub revision: String,
+    /// Its message (the file's first line).
     pub message: String,
+    /// Whether it was applied or reverted.
     pub direction: Direction,
+    /// How long it took.
     pub duration: Duration,
+    /// How many statements ran.
     pub statements: usize,
 }
 

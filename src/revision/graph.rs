@@ -17,8 +17,11 @@ pub type Node = usize;
 /// One thing wrong with the revision files or the graph they form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// Where, when it is in one file.
     pub location: Option<Location>,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it, where there is a known fix.
     pub help: Option<String>,
 }
 
@@ -48,6 +51,7 @@ impl From<file::Error> for Problem {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{} problem{} in the revision files", problems.len(), if problems.len() == 1 { "" } else { "s" })]
 pub struct Error {
+    /// Each problem, in the order of the files.
     pub problems: Vec<Problem>,
 }
 

@@ -82,6 +82,8 @@ impl RevisionGraph {
 /// Whether a lineage question follows `Depends On:` links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dependencies {
+    /// A revision's dependencies count as its ancestors.
     Followed,
+    /// Only `Revises:` parents count.
     Ignored,
 }

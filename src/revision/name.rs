@@ -66,8 +66,11 @@ pub enum InvalidName {
     /// A character outside the allowed set, at this byte index.
     #[error("{found:?} is not allowed here (only {allowed})")]
     Character {
+        /// The character.
         found: char,
+        /// Its byte index in the name.
         index: usize,
+        /// The characters allowed there, in words.
         allowed: &'static str,
     },
     /// `head`, `heads` or `base`: targets give these words a meaning, so a

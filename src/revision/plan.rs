@@ -26,8 +26,11 @@ pub use crate::revision::stamp::{Purge, stamp};
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Operation {
+    /// Apply revisions up to the target.
     Upgrade(Target),
+    /// Revert revisions down to the target.
     Downgrade(Target),
+    /// Set the version table to the target without running any SQL.
     Stamp(Target, Purge),
 }
 
@@ -73,6 +76,7 @@ pub struct Stamping {
 /// One step with its bookkeeping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlannedStep<'p> {
+    /// The revision and which way it goes.
     pub step: Step,
     /// The version table's rows before the step runs.
     pub versions_before: &'p [Node],

@@ -208,7 +208,9 @@ pub enum Error {
     /// The file or directory could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Io {
+        /// The file or directory.
         path: PathBuf,
+        /// The operating system's error.
         source: std::io::Error,
     },
     /// The file is larger than [`MAX_FILE_SIZE`].
@@ -217,12 +219,20 @@ pub enum Error {
         path.display(),
         MAX_FILE_SIZE / (1024 * 1024)
     )]
-    TooLarge { path: PathBuf, len: u64 },
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        len: u64,
+    },
     /// The file does not follow the format; `location` points at the cause.
     #[error("{location}: {message}")]
     Malformed {
+        /// Where in the file.
         location: Location,
+        /// What is wrong.
         message: String,
+        /// How to fix it, where there is a known fix.
         help: Option<String>,
     },
 }
