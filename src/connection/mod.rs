@@ -22,7 +22,7 @@ use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 mod options;
 
 use crate::dialect::{Dialect, DialectKind, dialect, mysql, postgres, sqlite};
-pub use crate::dialect::{Identity, ServerLock};
+pub(crate) use crate::dialect::{Identity, ServerLock};
 use crate::schema::Schema;
 use crate::url::{DatabaseUrl, SqliteTarget};
 
@@ -313,7 +313,7 @@ impl Connection {
     }
 
     /// True when `table` has a column named `column`.
-    pub async fn has_column(&mut self, table: &str, column: &str) -> Result<bool, Error> {
+    pub(crate) async fn has_column(&mut self, table: &str, column: &str) -> Result<bool, Error> {
         let sql = self.dialect().column_exists_query();
         // Kept prepared, as in `table_exists`.
         let count: i64 = on!(self, c => sqlx::query(sql).bind(table).bind(column).fetch_one(&mut *c).await?.try_get(0)?);
@@ -396,7 +396,7 @@ impl Connection {
 
     /// What the server says identifies the database this session is in,
     /// for naming the migration lock (see [`crate::migrate::lock`]).
-    pub async fn identity(&mut self) -> Result<Identity, Error> {
+    pub(crate) async fn identity(&mut self) -> Result<Identity, Error> {
         let sql = self.dialect().identity_query();
         Ok(match &mut self.0 {
             Driver::Postgres(c) => {
@@ -423,7 +423,7 @@ impl Connection {
     }
 
     /// Tries once to take a session lock; true when taken.
-    pub async fn try_lock(&mut self, lock: &ServerLock) -> Result<bool, Error> {
+    pub(crate) async fn try_lock(&mut self, lock: &ServerLock) -> Result<bool, Error> {
         let Some(queries) = self.dialect().session_lock() else {
             return Err(unsupported(self.kind(), lock));
         };
@@ -448,7 +448,7 @@ impl Connection {
     }
 
     /// Releases a lock taken by [`try_lock`](Self::try_lock).
-    pub async fn unlock(&mut self, lock: &ServerLock) -> Result<(), Error> {
+    pub(crate) async fn unlock(&mut self, lock: &ServerLock) -> Result<(), Error> {
         let Some(queries) = self.dialect().session_lock() else {
             return Err(unsupported(self.kind(), lock));
         };
@@ -469,7 +469,7 @@ impl Connection {
     /// Ends whatever transaction a failed run left open, so that what
     /// follows on this session (releasing the lock, the caller's next
     /// statement) is not refused as part of an aborted transaction.
-    pub async fn roll_back_open_transaction(&mut self) {
+    pub(crate) async fn roll_back_open_transaction(&mut self) {
         // PostgreSQL and MySQL accept a ROLLBACK with no transaction open
         // (PostgreSQL with a warning); SQLite refuses it, which is as good.
         let _ = self.execute("ROLLBACK").await;
@@ -479,7 +479,7 @@ impl Connection {
     /// SQLite an OS file lock does that for retort runs ([`crate::migrate::lock`]);
     /// each write transaction still re-reads the version table, so a writer
     /// that takes no such lock cannot make a revision run twice either.
-    pub fn has_session_lock(&self) -> bool {
+    pub(crate) fn has_session_lock(&self) -> bool {
         self.dialect().session_lock().is_some()
     }
 
