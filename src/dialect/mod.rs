@@ -2,6 +2,11 @@
 //! matched on across the code: quoting, transactional DDL, how a
 //! transaction starts, and the SQL of retort's own tables. Rendering is
 //! pure, so offline scripts (`--sql`) and live runs share it.
+//!
+//! Apart from [`DialectKind`] (and [`ParseDialectError`]), this module is
+//! internal: public for the
+//! `retort` binary and the tests, and may change in any release (see
+//! "Stability" in the crate documentation).
 
 mod catalog;
 #[cfg(test)]
@@ -15,7 +20,7 @@ pub(crate) mod mysql;
 mod normalize;
 pub(crate) mod postgres;
 mod session;
-pub mod sqlite;
+pub(crate) mod sqlite;
 mod url_options;
 
 use std::collections::HashMap;
@@ -225,7 +230,7 @@ pub trait Dialect: Send + Sync {
     /// True when running `render_all(ops, before)` needs foreign-key
     /// enforcement switched off around the transaction: SQLite's table
     /// rebuild drops a table other tables may reference
-    /// ([`sqlite::needs_foreign_keys_off`]). The runner then switches it back
+    /// (`sqlite::needs_foreign_keys_off`). The runner then switches it back
     /// on after the transaction and checks the foreign keys.
     fn needs_foreign_keys_off(&self, _ops: &[Op], _before: &Schema) -> bool {
         false

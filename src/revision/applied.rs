@@ -27,6 +27,7 @@ pub struct Applied {
 /// Version-table rows that no revision file knows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the database is at {}, which no revision file has", .ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", "))]
+#[non_exhaustive]
 pub struct UnknownRevisions {
     /// The unknown identifiers, as the version table holds them.
     pub ids: Vec<String>,

@@ -50,6 +50,7 @@ impl From<file::Error> for Problem {
 /// Every problem found in the revision files, not just the first.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{} problem{} in the revision files", problems.len(), if problems.len() == 1 { "" } else { "s" })]
+#[non_exhaustive]
 pub struct Error {
     /// Each problem, in the order of the files.
     pub problems: Vec<Problem>,
