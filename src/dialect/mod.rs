@@ -4,9 +4,8 @@
 //! pure, so offline scripts (`--sql`) and live runs share it.
 //!
 //! Apart from [`DialectKind`] (and [`ParseDialectError`]), this module is
-//! internal: public for the
-//! `retort` binary and the tests, and may change in any release (see
-//! "Stability" in the crate documentation).
+//! internal: public for the `retort` binary and the tests, and may change
+//! in any release (see "Stability" in the crate documentation).
 
 mod catalog;
 #[cfg(test)]

@@ -311,7 +311,7 @@ impl RevisionGraph {
 
     /// Parents, then the dependencies no revision above already has:
     /// what a version-table row moves to when this revision is reverted.
-    pub fn normalized_down(&self, node: Node) -> &[Node] {
+    pub(crate) fn normalized_down(&self, node: Node) -> &[Node] {
         &self.normalized_down[node]
     }
 

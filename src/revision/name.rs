@@ -139,12 +139,12 @@ fn validate_name(
 
 /// The width of the log table's `down_revisions VARCHAR(255)`, which holds
 /// a revision's parents joined with `,`.
-pub const MAX_PARENTS_LEN: usize = 255;
+pub(crate) const MAX_PARENTS_LEN: usize = 255;
 
 /// Checks that a revision's parents, joined with `,`, fit the log table's
 /// `down_revisions` column: a merge of many long ids would otherwise fail
 /// its bookkeeping after its DDL ran (MySQL commits DDL at once).
-pub fn check_parents(ids: &[&str]) -> Result<(), String> {
+pub(crate) fn check_parents(ids: &[&str]) -> Result<(), String> {
     let len = ids.iter().map(|id| id.len()).sum::<usize>() + ids.len().saturating_sub(1);
     if len > MAX_PARENTS_LEN {
         return Err(format!(

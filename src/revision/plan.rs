@@ -248,17 +248,6 @@ fn downgrade_steps(
     Ok(steps(nodes, Direction::Down))
 }
 
-/// For `stamp --purge` and offline scripts: the revisions a fixed target names.
-pub fn fixed_nodes(graph: &RevisionGraph, target: &Target) -> Result<Vec<Node>, Error> {
-    match target {
-        Target::Point(point) => destination::point_targets(graph, point),
-        other => Err(Error::Syntax {
-            input: other.to_string(),
-            reason: "name a revision, `heads` or `base`, not a count".into(),
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests;
 

@@ -46,9 +46,8 @@ use sha2::{Digest, Sha256};
 use crate::dialect::DialectKind;
 use crate::revision::Location;
 use crate::revision::direction::Direction;
-pub use crate::revision::name::{
-    InvalidName, MAX_ID_LEN, RevisionId, check_parents, validate_id, validate_label,
-};
+pub(crate) use crate::revision::name::check_parents;
+pub use crate::revision::name::{InvalidName, MAX_ID_LEN, RevisionId, validate_id, validate_label};
 pub use load::{load_dir, read};
 pub use parse::parse;
 pub use write::{NewRevision, file_name, render};
