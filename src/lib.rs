@@ -33,7 +33,9 @@
 //! What will grow is `#[non_exhaustive]`: every error type, the
 //! progress [`Event`](migrate::Event)s, [`Op`](op::Op), [`Type`](schema::Type),
 //! [`Default`](schema::Default), a review [`Kind`](diff::review::Kind), a plan's
-//! [`Operation`](revision::Operation); match them with a `_` arm. An error's
+//! [`Operation`](revision::Operation), and the results retort hands back
+//! ([`StepReport`](migrate::StepReport), [`Compared`](autogen::Compared),
+//! …); match them with a `_` arm and read results by field. An error's
 //! text is for people; match on its variant, not its wording.
 //! [`Direction`] and [`DialectKind`] are exhaustive on purpose: code that
 //! picks SQL per database should stop compiling when a database is added,

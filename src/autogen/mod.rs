@@ -121,6 +121,7 @@ impl Settings {
 /// Both sides, the operations from the database to the models, and what a
 /// reviewer must look at before running them.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Compared {
     /// The live schema (empty for [`from_empty`]).
     pub database: Schema,

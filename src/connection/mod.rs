@@ -55,10 +55,14 @@ pub enum Error {
     Database(String),
 }
 
-impl From<sqlx::Error> for Error {
-    fn from(error: sqlx::Error) -> Self {
-        Error::Database(describe(&error))
-    }
+/// Runs `work` and turns the driver's error into [`Error::Database`].
+/// Deliberately not a `From<sqlx::Error>` impl: a trait impl is public, and
+/// the driver's types stay out of retort's API.
+async fn driver<T>(
+    work: impl std::future::Future<Output = Result<T, sqlx::Error>>,
+) -> Result<T, Error> {
+    work.await
+        .map_err(|error| Error::Database(describe(&error)))
 }
 
 /// The database's own message where there is one, without sqlx's wrapping.
@@ -74,6 +78,7 @@ pub(crate) fn describe(error: &sqlx::Error) -> String {
 
 /// A row of the log table, as the checksum and resume checks need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LogRow {
     /// The revision's identifier.
     pub revision: String,
@@ -216,8 +221,11 @@ impl Connection {
 
     /// Runs one statement as written (no parameters, no statement cache).
     pub async fn execute(&mut self, sql: &str) -> Result<(), Error> {
-        let query = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
-        Ok(on!(self, c => query.execute(&mut *c).await.map(|_| ()))?)
+        driver(async {
+            let query = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
+            Ok(on!(self, c => query.execute(&mut *c).await.map(|_| ()))?)
+        })
+        .await
     }
 
     /// Runs one of retort's bookkeeping statements with `values` bound to
@@ -233,53 +241,56 @@ impl Connection {
         counted: bool,
         returns_id: bool,
     ) -> Result<(Vec<u64>, Option<i64>), Error> {
-        macro_rules! bind_all {
-            ($query:expr) => {{
-                let mut query = $query;
-                for value in values {
-                    query = match value {
-                        Bound::Text(text) => query.bind(text.clone()),
-                        Bound::Int(number) => query.bind(*number),
-                        Bound::Bool(flag) => query.bind(*flag),
-                    };
+        driver(async {
+            macro_rules! bind_all {
+                ($query:expr) => {{
+                    let mut query = $query;
+                    for value in values {
+                        query = match value {
+                            Bound::Text(text) => query.bind(text.clone()),
+                            Bound::Int(number) => query.bind(*number),
+                            Bound::Bool(flag) => query.bind(*flag),
+                        };
+                    }
+                    query
+                }};
+            }
+            let sql = AssertSqlSafe(sql.to_owned());
+            if counted {
+                let counts = on!(self, c => {
+                    let row = bind_all!(sqlx::query(sql)).fetch_one(&mut *c).await?;
+                    (0..row.len())
+                        .map(|i| row.try_get::<i64, _>(i).map(|n| u64::try_from(n).unwrap_or(0)))
+                        .collect::<Result<Vec<_>, _>>()?
+                });
+                return Ok((counts, None));
+            }
+            if let Some(returning) = self.dialect().returning_id().filter(|_| returns_id) {
+                let sql = AssertSqlSafe(format!("{} {returning}", sql.0));
+                let id: i64 =
+                    on!(self, c => bind_all!(sqlx::query(sql)).fetch_one(&mut *c).await?.try_get(0)?);
+                return Ok((vec![1], Some(id)));
+            }
+            Ok(match &mut self.0 {
+                Driver::Postgres(c) => {
+                    let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
+                    (vec![done.rows_affected()], None)
                 }
-                query
-            }};
-        }
-        let sql = AssertSqlSafe(sql.to_owned());
-        if counted {
-            let counts = on!(self, c => {
-                let row = bind_all!(sqlx::query(sql)).fetch_one(&mut *c).await?;
-                (0..row.len())
-                    .map(|i| row.try_get::<i64, _>(i).map(|n| u64::try_from(n).unwrap_or(0)))
-                    .collect::<Result<Vec<_>, _>>()?
-            });
-            return Ok((counts, None));
-        }
-        if let Some(returning) = self.dialect().returning_id().filter(|_| returns_id) {
-            let sql = AssertSqlSafe(format!("{} {returning}", sql.0));
-            let id: i64 =
-                on!(self, c => bind_all!(sqlx::query(sql)).fetch_one(&mut *c).await?.try_get(0)?);
-            return Ok((vec![1], Some(id)));
-        }
-        Ok(match &mut self.0 {
-            Driver::Postgres(c) => {
-                let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
-                (vec![done.rows_affected()], None)
-            }
-            Driver::Mysql(c) => {
-                let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
-                let id = returns_id.then(|| i64::try_from(done.last_insert_id()).unwrap_or(0));
-                (vec![done.rows_affected()], id)
-            }
-            Driver::Sqlite(c) => {
-                let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
-                (
-                    vec![done.rows_affected()],
-                    returns_id.then(|| done.last_insert_rowid()),
-                )
-            }
+                Driver::Mysql(c) => {
+                    let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
+                    let id = returns_id.then(|| i64::try_from(done.last_insert_id()).unwrap_or(0));
+                    (vec![done.rows_affected()], id)
+                }
+                Driver::Sqlite(c) => {
+                    let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
+                    (
+                        vec![done.rows_affected()],
+                        returns_id.then(|| done.last_insert_rowid()),
+                    )
+                }
+            })
         })
+        .await
     }
 
     /// Runs a query and returns its first column as text, one string per
@@ -288,51 +299,66 @@ impl Connection {
     /// tests; retort's own tables are read as typed rows. Not prepared, as
     /// in `versions`.
     pub async fn strings(&mut self, sql: &str) -> Result<Vec<String>, Error> {
-        let sql = AssertSqlSafe(sql.to_owned());
-        let rows = on!(self, c => {
-            let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
-            rows.iter().map(|row| first_as_text!(row)).collect::<Result<Vec<_>, sqlx::Error>>()?
-        });
-        Ok(rows)
+        driver(async {
+            let sql = AssertSqlSafe(sql.to_owned());
+            let rows = on!(self, c => {
+                let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
+                rows.iter().map(|row| first_as_text!(row)).collect::<Result<Vec<_>, sqlx::Error>>()?
+            });
+            Ok(rows)
+        })
+        .await
     }
 
     /// The server's version string.
     pub async fn server_version(&mut self) -> Result<String, Error> {
-        let sql = self.dialect().server_version_query();
-        Ok(on!(self, c => sqlx::query(sql).fetch_one(&mut *c).await?.try_get::<String, _>(0)?))
+        driver(async {
+            let sql = self.dialect().server_version_query();
+            Ok(on!(self, c => sqlx::query(sql).fetch_one(&mut *c).await?.try_get::<String, _>(0)?))
+        })
+        .await
     }
 
     /// True when `table` exists in the current database or schema.
     pub async fn table_exists(&mut self, table: &str) -> Result<bool, Error> {
-        let sql = self.dialect().table_exists_query();
-        // Kept prepared: the catalog's shape never changes under it, and on
-        // MySQL closing a statement delays the next query (see `versions`).
-        let count: i64 =
-            on!(self, c => sqlx::query(sql).bind(table).fetch_one(&mut *c).await?.try_get(0)?);
-        Ok(count > 0)
+        driver(async {
+            let sql = self.dialect().table_exists_query();
+            // Kept prepared: the catalog's shape never changes under it, and on
+            // MySQL closing a statement delays the next query (see `versions`).
+            let count: i64 =
+                on!(self, c => sqlx::query(sql).bind(table).fetch_one(&mut *c).await?.try_get(0)?);
+            Ok(count > 0)
+        })
+        .await
     }
 
     /// True when `table` has a column named `column`.
     pub(crate) async fn has_column(&mut self, table: &str, column: &str) -> Result<bool, Error> {
-        let sql = self.dialect().column_exists_query();
-        // Kept prepared, as in `table_exists`.
-        let count: i64 = on!(self, c => sqlx::query(sql).bind(table).bind(column).fetch_one(&mut *c).await?.try_get(0)?);
-        Ok(count > 0)
+        driver(async {
+            let sql = self.dialect().column_exists_query();
+            // Kept prepared, as in `table_exists`.
+            let count: i64 = on!(self, c => sqlx::query(sql).bind(table).bind(column).fetch_one(&mut *c).await?.try_get(0)?);
+            Ok(count > 0)
+        })
+        .await
     }
 
     /// The version table's rows.
     pub async fn versions(&mut self, quoted_table: &str) -> Result<Vec<String>, Error> {
-        // Not a prepared statement: on MySQL, the close of one that is not
-        // kept goes unanswered, and with sqlx's sockets (no TCP_NODELAY) the
-        // next query then waits ~40 ms for the server's delayed ACK.
-        let sql = AssertSqlSafe(format!(
-            "SELECT version_num FROM {quoted_table} ORDER BY version_num"
-        ));
-        let rows = on!(self, c => {
-            let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
-            rows.iter().map(|row| row.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>()?
-        });
-        Ok(rows)
+        driver(async {
+            // Not a prepared statement: on MySQL, the close of one that is not
+            // kept goes unanswered, and with sqlx's sockets (no TCP_NODELAY) the
+            // next query then waits ~40 ms for the server's delayed ACK.
+            let sql = AssertSqlSafe(format!(
+                "SELECT version_num FROM {quoted_table} ORDER BY version_num"
+            ));
+            let rows = on!(self, c => {
+                let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
+                rows.iter().map(|row| row.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>()?
+            });
+            Ok(rows)
+        })
+        .await
     }
 
     /// Every row of the log table, oldest first; `with_hashes` is false for
@@ -342,39 +368,42 @@ impl Connection {
         quoted_table: &str,
         with_hashes: bool,
     ) -> Result<Vec<LogRow>, Error> {
-        let started_at = self.dialect().timestamp_as_text("started_at");
-        let sql = AssertSqlSafe(format!(
-            "SELECT revision, down_revisions, direction, operation, checksum, success, statements_applied, \
-             statements_total, error, downgrade_sql, {started_at}, {hashes} FROM {quoted_table} ORDER BY id",
-            hashes = if with_hashes {
-                "statement_hashes"
-            } else {
-                "NULL"
-            }
-        ));
-        // Not prepared, as in `versions`.
-        let rows = on!(self, c => {
-            let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
-            rows.iter()
-                .map(|row| {
-                    Ok::<_, sqlx::Error>(LogRow {
-                        revision: row.try_get(0)?,
-                        down_revisions: row.try_get(1)?,
-                        direction: row.try_get(2)?,
-                        operation: row.try_get(3)?,
-                        checksum: row.try_get(4)?,
-                        success: row.try_get(5)?,
-                        statements_applied: i64::from(row.try_get::<i32, _>(6)?),
-                        statements_total: i64::from(row.try_get::<i32, _>(7)?),
-                        error: row.try_get(8)?,
-                        downgrade_sql: row.try_get(9)?,
-                        started_at: row.try_get(10)?,
-                        statement_hashes: row.try_get(11)?,
+        driver(async {
+            let started_at = self.dialect().timestamp_as_text("started_at");
+            let sql = AssertSqlSafe(format!(
+                "SELECT revision, down_revisions, direction, operation, checksum, success, statements_applied, \
+                 statements_total, error, downgrade_sql, {started_at}, {hashes} FROM {quoted_table} ORDER BY id",
+                hashes = if with_hashes {
+                    "statement_hashes"
+                } else {
+                    "NULL"
+                }
+            ));
+            // Not prepared, as in `versions`.
+            let rows = on!(self, c => {
+                let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok::<_, sqlx::Error>(LogRow {
+                            revision: row.try_get(0)?,
+                            down_revisions: row.try_get(1)?,
+                            direction: row.try_get(2)?,
+                            operation: row.try_get(3)?,
+                            checksum: row.try_get(4)?,
+                            success: row.try_get(5)?,
+                            statements_applied: i64::from(row.try_get::<i32, _>(6)?),
+                            statements_total: i64::from(row.try_get::<i32, _>(7)?),
+                            error: row.try_get(8)?,
+                            downgrade_sql: row.try_get(9)?,
+                            started_at: row.try_get(10)?,
+                            statement_hashes: row.try_get(11)?,
+                        })
                     })
-                })
-                .collect::<Result<Vec<_>, _>>()?
-        });
-        Ok(rows)
+                    .collect::<Result<Vec<_>, _>>()?
+            });
+            Ok(rows)
+        })
+        .await
     }
 
     /// The live schema of the current database (PostgreSQL: the current
@@ -387,39 +416,45 @@ impl Connection {
     ///
     /// [`Dialect::normalize`]: crate::dialect::Dialect::normalize
     pub async fn introspect(&mut self, exclude: &[String]) -> Result<Schema, Error> {
-        Ok(match &mut self.0 {
-            Driver::Postgres(c) => postgres::introspect::introspect(c, exclude).await?,
-            Driver::Mysql(c) => mysql::introspect::introspect(c, exclude).await?,
-            Driver::Sqlite(c) => sqlite::introspect::introspect(c, exclude).await?,
+        driver(async {
+            Ok(match &mut self.0 {
+                Driver::Postgres(c) => postgres::introspect::introspect(c, exclude).await?,
+                Driver::Mysql(c) => mysql::introspect::introspect(c, exclude).await?,
+                Driver::Sqlite(c) => sqlite::introspect::introspect(c, exclude).await?,
+            })
         })
+        .await
     }
 
     /// What the server says identifies the database this session is in,
     /// for naming the migration lock (see [`crate::migrate::lock`]).
     pub(crate) async fn identity(&mut self) -> Result<Identity, Error> {
-        let sql = self.dialect().identity_query();
-        Ok(match &mut self.0 {
-            Driver::Postgres(c) => {
-                let row = sqlx::query(sql).fetch_one(&mut *c).await?;
-                Identity::Postgres {
-                    database: row.try_get(0)?,
-                    schema: row.try_get(1)?,
+        driver(async {
+            let sql = self.dialect().identity_query();
+            Ok(match &mut self.0 {
+                Driver::Postgres(c) => {
+                    let row = sqlx::query(sql).fetch_one(&mut *c).await?;
+                    Identity::Postgres {
+                        database: row.try_get(0)?,
+                        schema: row.try_get(1)?,
+                    }
                 }
-            }
-            Driver::Mysql(c) => {
-                let row = sqlx::query(sql).fetch_one(&mut *c).await?;
-                Identity::Mysql {
-                    database: row.try_get(0)?,
-                    fold_case: row.try_get::<i64, _>(1)? != 0,
+                Driver::Mysql(c) => {
+                    let row = sqlx::query(sql).fetch_one(&mut *c).await?;
+                    Identity::Mysql {
+                        database: row.try_get(0)?,
+                        fold_case: row.try_get::<i64, _>(1)? != 0,
+                    }
                 }
-            }
-            Driver::Sqlite(c) => {
-                let file: String = sqlx::query(sql).fetch_one(&mut *c).await?.try_get(0)?;
-                Identity::Sqlite {
-                    file: Some(PathBuf::from(file)).filter(|f| !f.as_os_str().is_empty()),
+                Driver::Sqlite(c) => {
+                    let file: String = sqlx::query(sql).fetch_one(&mut *c).await?.try_get(0)?;
+                    Identity::Sqlite {
+                        file: Some(PathBuf::from(file)).filter(|f| !f.as_os_str().is_empty()),
+                    }
                 }
-            }
+            })
         })
+        .await
     }
 
     /// Tries once to take a session lock; true when taken.
@@ -429,22 +464,28 @@ impl Connection {
         };
         let sql = queries.try_lock;
         let kind = self.kind();
-        Ok(match (&mut self.0, lock) {
-            (Driver::Postgres(c), ServerLock::Advisory(key)) => sqlx::query(sql)
-                .bind(key)
-                .fetch_one(&mut *c)
-                .await?
-                .try_get::<bool, _>(0)?,
-            (Driver::Mysql(c), ServerLock::Named(name)) => {
-                let got: Option<i64> = sqlx::query(sql)
-                    .bind(name)
-                    .fetch_one(&mut *c)
-                    .await?
-                    .try_get(0)?;
-                got == Some(1)
-            }
-            (_, lock) => return Err(unsupported(kind, lock)),
+        let taken = driver(async {
+            Ok(match (&mut self.0, lock) {
+                (Driver::Postgres(c), ServerLock::Advisory(key)) => Some(
+                    sqlx::query(sql)
+                        .bind(key)
+                        .fetch_one(&mut *c)
+                        .await?
+                        .try_get::<bool, _>(0)?,
+                ),
+                (Driver::Mysql(c), ServerLock::Named(name)) => {
+                    let got: Option<i64> = sqlx::query(sql)
+                        .bind(name)
+                        .fetch_one(&mut *c)
+                        .await?
+                        .try_get(0)?;
+                    Some(got == Some(1))
+                }
+                _ => None,
+            })
         })
+        .await?;
+        taken.ok_or_else(|| unsupported(kind, lock))
     }
 
     /// Releases a lock taken by [`try_lock`](Self::try_lock).
@@ -454,16 +495,24 @@ impl Connection {
         };
         let sql = queries.unlock;
         let kind = self.kind();
-        match (&mut self.0, lock) {
-            (Driver::Postgres(c), ServerLock::Advisory(key)) => {
-                sqlx::query(sql).bind(key).execute(&mut *c).await?;
+        let released = driver(async {
+            match (&mut self.0, lock) {
+                (Driver::Postgres(c), ServerLock::Advisory(key)) => {
+                    sqlx::query(sql).bind(key).execute(&mut *c).await?;
+                }
+                (Driver::Mysql(c), ServerLock::Named(name)) => {
+                    sqlx::query(sql).bind(name).execute(&mut *c).await?;
+                }
+                _ => return Ok(false),
             }
-            (Driver::Mysql(c), ServerLock::Named(name)) => {
-                sqlx::query(sql).bind(name).execute(&mut *c).await?;
-            }
-            (_, lock) => return Err(unsupported(kind, lock)),
+            Ok(true)
+        })
+        .await?;
+        if released {
+            Ok(())
+        } else {
+            Err(unsupported(kind, lock))
         }
-        Ok(())
     }
 
     /// Ends whatever transaction a failed run left open, so that what

@@ -19,6 +19,7 @@ mod constraints;
 /// index or constraint in it) and, in [`message`](Self::message), what is
 /// lost or may fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Warning {
     /// Whether it is a likely rename or a destructive change.
     pub kind: Kind,
@@ -116,6 +117,7 @@ pub struct Probe {
 
 /// What a probe found.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Rows {
     /// The table has the rows that make the operation fail.
     Found,

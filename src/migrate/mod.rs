@@ -48,8 +48,9 @@ pub enum Error {
     /// Connecting or a query on the connection failed.
     #[error(transparent)]
     Connection(#[from] connection::Error),
-    /// A statement of retort's own (the version table, the log, the lock) failed: the server's
-    /// message.
+    /// A statement retort runs itself failed (on its own tables, around the
+    /// transaction, SQLite's foreign-key check), or the revisions kept in
+    /// the log could not be rebuilt; the message says which.
     #[error("{0}")]
     Database(String),
     /// A section could not be cut into statements.
@@ -140,8 +141,9 @@ pub enum Error {
         .0.revision, .0.statement, .0.total, .0.path.display(), .0.line, .0.message
     )]
     StepFailed(Box<StepFailure>),
-    /// A revision stopped part way in an earlier run (on a database whose DDL is not
-    /// transactional); it must be resumed or repaired before anything else runs.
+    /// A revision stopped part way in an earlier run, outside a
+    /// transaction; the run does not go past it until it is resumed
+    /// (`--resume`) or repaired.
     #[error("{}", partial_text(revision, *applied, *total, error.as_deref()))]
     Partial {
         /// The revision's identifier.
@@ -202,6 +204,7 @@ const MAX_REPLANS: usize = 20;
 
 /// A statement that failed, and what of its revision stays applied.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct StepFailure {
     /// The revision's identifier.
     pub revision: String,

@@ -162,16 +162,17 @@ pub enum Event {
 
 /// One finished step.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StepReport {
     /// The revision's identifier.
     pub revision: String,
-    /// Its message (the file's first line).
+    /// Its `-- Message:` header.
     pub message: String,
     /// Whether it was applied or reverted.
     pub direction: Direction,
     /// How long it took.
     pub duration: Duration,
-    /// How many statements ran.
+    /// How many statements its section has.
     pub statements: usize,
 }
 

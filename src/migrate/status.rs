@@ -14,6 +14,7 @@ use crate::revision::plan::{self, Applied};
 
 /// `status`: where the database is, and what is wrong.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Status {
     /// The revisions the version table names.
     pub current: Vec<String>,

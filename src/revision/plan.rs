@@ -30,7 +30,7 @@ pub enum Operation {
     Upgrade(Target),
     /// Revert revisions down to the target.
     Downgrade(Target),
-    /// Set the version table to the target without running any SQL.
+    /// Set the version table to the target without running the revisions' SQL.
     Stamp(Target, Purge),
 }
 

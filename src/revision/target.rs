@@ -142,7 +142,8 @@ pub enum Error {
         /// The branch label.
         label: String,
     },
-    /// The target is valid but the operation cannot go there.
+    /// The target cannot be reached from where the database is, or counts
+    /// the wrong way for the operation; the message says what to write.
     #[error("{message}")]
     Refused {
         /// Why.
