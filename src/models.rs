@@ -14,24 +14,45 @@ mod disagreement;
 
 /// Why the models could not be read, or disagree.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
+    /// A model file or directory could not be read.
     #[error("cannot read model source {}: {source}", path.display())]
     Io {
+        /// The file or directory.
         path: PathBuf,
+        /// The operating system's error.
         source: std::io::Error,
     },
+    /// A model file's DDL is not SQL retort reads.
     #[error("{}:{line}:{column}: {message}", path.display())]
     Parse {
+        /// The model file.
         path: PathBuf,
+        /// The line of the problem.
         line: usize,
+        /// Its column.
         column: usize,
+        /// What is wrong.
         message: String,
+        /// How to fix it, where there is a known fix.
         help: Option<String>,
     },
+    /// A `cmd:` source did not run, or did not succeed.
     #[error("model command `{command}` failed: {message}")]
-    Command { command: String, message: String },
+    Command {
+        /// The command as configured, after `cmd:`.
+        command: String,
+        /// Why it failed: its exit status and what it wrote to stderr, or why it did not start.
+        message: String,
+    },
+    /// Several sources describe the same table differently.
     #[error("the model sources disagree:\n{}", differences.join("\n"))]
-    Disagree { differences: Vec<String> },
+    Disagree {
+        /// Each difference, one per line.
+        differences: Vec<String>,
+    },
+    /// `models` in retort.toml lists no source.
     #[error("no model sources are configured")]
     None,
 }

@@ -143,6 +143,7 @@ pub enum Op {
 /// Why an operation does not fit the schema it is applied to.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
+#[non_exhaustive]
 pub struct ApplyError(pub String);
 
 impl Op {

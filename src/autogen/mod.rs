@@ -53,6 +53,7 @@ pub use read::introspect;
 
 /// Why the models and the database could not be compared.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A model source could not be read or parsed, or the sources disagree.
     #[error(transparent)]
@@ -64,7 +65,10 @@ pub enum Error {
         pending.len(),
         pending.join(", ")
     )]
-    NotAtHead { pending: Vec<String> },
+    NotAtHead {
+        /// The revisions not yet applied.
+        pending: Vec<String>,
+    },
     /// The version table names revisions the graph does not have.
     #[error(transparent)]
     UnknownRevisions(#[from] UnknownRevisions),
@@ -74,7 +78,10 @@ pub enum Error {
     /// [`from_empty`] on a project that has revisions, whose tables the
     /// first revision would create again.
     #[error("a first revision cannot be generated: there are already {count} revision(s)")]
-    HasRevisions { count: usize },
+    HasRevisions {
+        /// How many revisions there are.
+        count: usize,
+    },
 }
 
 /// What a comparison leaves alone and how it pairs what changed.
@@ -114,6 +121,7 @@ impl Settings {
 /// Both sides, the operations from the database to the models, and what a
 /// reviewer must look at before running them.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Compared {
     /// The live schema (empty for [`from_empty`]).
     pub database: Schema,

@@ -172,6 +172,7 @@ fn live(
             }
             Event::Statement { .. } => {}
             Event::Note(note) => progress.say(&printable(&note)),
+            _ => {}
         };
         let result = migrate::migrate(connection, graph, settings, operation, &mut events).await;
         progress.finish();

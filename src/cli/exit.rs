@@ -25,6 +25,9 @@ pub fn code(error: &CliError) -> u8 {
             | autogen::Error::UnknownRevisions(_)
             | autogen::Error::Database(_)
             | autogen::Error::HasRevisions { .. } => USAGE,
+            // The library's errors are `#[non_exhaustive]`: one added later
+            // counts as failed until it is placed here.
+            _ => FAILED,
         },
         CliError::ModelsDiffer { .. }
         | CliError::SeveralHeads { .. }
@@ -65,6 +68,7 @@ fn migrate_code(error: &migrate::Error) -> u8 {
         | E::Target(_)
         | E::LockFile { .. }
         | E::Replan => USAGE,
+        _ => FAILED,
     }
 }
 

@@ -84,6 +84,7 @@ struct Section {
 /// Why the configuration or its database URL could not be used. No variant's
 /// message contains a password.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// No `retort.toml` in the starting directory or any parent.
     #[error(

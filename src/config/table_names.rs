@@ -38,7 +38,7 @@ impl TableNames {
     /// Checks every name against every database's identifier limit, since
     /// one project may run on several; the message names the derived name
     /// that does not fit and the longest `version_table` that would.
-    pub fn check_limits(&self) -> Result<(), String> {
+    pub(crate) fn check_limits(&self) -> Result<(), String> {
         for kind in DialectKind::ALL {
             let Some(limit) = dialect::dialect(kind).identifier_limit() else {
                 continue;

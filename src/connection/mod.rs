@@ -22,35 +22,51 @@ use sqlx::{AssertSqlSafe, ConnectOptions, Connection as _, Row};
 mod options;
 
 use crate::dialect::{Dialect, DialectKind, dialect, mysql, postgres, sqlite};
-pub use crate::dialect::{Identity, ServerLock};
+pub(crate) use crate::dialect::{Identity, ServerLock};
 use crate::schema::Schema;
 use crate::url::{DatabaseUrl, SqliteTarget};
 
 /// A value as it is bound to a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Bound {
+pub(crate) enum Bound {
+    /// Text, or NULL.
     Text(Option<String>),
+    /// An integer, or NULL.
     Int(Option<i64>),
+    /// A boolean.
     Bool(bool),
 }
 
 /// Why connecting or a statement failed; the text never holds a password.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
+    /// The database could not be reached or refused the session.
     #[error("cannot connect to {url}: {message}")]
-    Connect { url: String, message: String },
+    Connect {
+        /// The URL as it may be shown: without its password.
+        url: String,
+        /// The driver's or the server's reason.
+        message: String,
+    },
+    /// A statement failed: the server's message and, where it gives one,
+    /// its error code in parentheses.
     #[error("{0}")]
     Database(String),
 }
 
-impl From<sqlx::Error> for Error {
-    fn from(error: sqlx::Error) -> Self {
-        Error::Database(describe(&error))
-    }
+/// Runs `work` and turns the driver's error into [`Error::Database`].
+/// Deliberately not a `From<sqlx::Error>` impl: a trait impl is public, and
+/// the driver's types stay out of retort's API.
+async fn driver<T>(
+    work: impl std::future::Future<Output = Result<T, sqlx::Error>>,
+) -> Result<T, Error> {
+    work.await
+        .map_err(|error| Error::Database(describe(&error)))
 }
 
 /// The database's own message where there is one, without sqlx's wrapping.
-pub fn describe(error: &sqlx::Error) -> String {
+pub(crate) fn describe(error: &sqlx::Error) -> String {
     match error {
         sqlx::Error::Database(db) => match db.code() {
             Some(code) => format!("{} ({code})", db.message()),
@@ -62,27 +78,42 @@ pub fn describe(error: &sqlx::Error) -> String {
 
 /// A row of the log table, as the checksum and resume checks need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LogRow {
+    /// The revision's identifier.
     pub revision: String,
+    /// Its parents' identifiers, comma-separated; none for a first revision.
     pub down_revisions: Option<String>,
+    /// `up` or `down`.
     pub direction: String,
+    /// What wrote the row: `upgrade`, `downgrade`, `stamp`, or `accept` for
+    /// an accepted checksum.
     pub operation: String,
+    /// The checksum of the revision's file when the row was written.
     pub checksum: Option<String>,
+    /// False while the revision runs, and when it failed.
     pub success: bool,
+    /// Statements of it that ran and stay applied.
     pub statements_applied: i64,
+    /// Statements it has.
     pub statements_total: i64,
+    /// The failed statement's error, when it failed.
     pub error: Option<String>,
+    /// The downgrade section as it was when the revision ran.
     pub downgrade_sql: Option<String>,
+    /// When the revision started, as the database writes a timestamp.
     pub started_at: String,
-    /// The statements the run planned, as [`statement_hashes`] writes
-    /// them; `None` in rows written before retort kept them.
-    ///
-    /// [`statement_hashes`]: crate::migrate::tables::statement_hashes
+    /// The statements the run planned, one hash each (comma-separated hex);
+    /// `None` in rows written before retort kept them.
     pub statement_hashes: Option<String>,
 }
 
-/// A live connection to one of the three databases.
-pub enum Connection {
+/// A live connection to one of the three databases. Opaque: the driver
+/// behind it is not part of retort's API.
+pub struct Connection(Driver);
+
+/// The driver's connection for each database.
+enum Driver {
     Postgres(PgConnection),
     Mysql(MySqlConnection),
     Sqlite(SqliteConnection),
@@ -91,10 +122,10 @@ pub enum Connection {
 /// Runs the same code on whichever driver connection is inside.
 macro_rules! on {
     ($self:expr, $conn:ident => $body:expr) => {
-        match $self {
-            Connection::Postgres($conn) => $body,
-            Connection::Mysql($conn) => $body,
-            Connection::Sqlite($conn) => $body,
+        match &mut $self.0 {
+            Driver::Postgres($conn) => $body,
+            Driver::Mysql($conn) => $body,
+            Driver::Sqlite($conn) => $body,
         }
     };
 }
@@ -143,7 +174,7 @@ impl Connection {
                     .await
                     .map_err(timed_out)?
                     .map_err(fail)?;
-                Connection::Postgres(connection)
+                Connection(Driver::Postgres(connection))
             }
             DialectKind::Mysql => {
                 let options = options::mysql(url);
@@ -151,7 +182,7 @@ impl Connection {
                     .await
                     .map_err(timed_out)?
                     .map_err(fail)?;
-                Connection::Mysql(connection)
+                Connection(Driver::Mysql(connection))
             }
             DialectKind::Sqlite => {
                 let options = match url.sqlite_target() {
@@ -159,13 +190,16 @@ impl Connection {
                     _ => SqliteConnectOptions::new().in_memory(true),
                 };
                 let options = options.create_if_missing(true).busy_timeout(busy);
-                Connection::Sqlite(options.connect().await.map_err(fail)?)
+                Connection(Driver::Sqlite(options.connect().await.map_err(fail)?))
             }
         };
         for setup in connection.dialect().session_setup() {
             let done = connection.execute(setup.sql).await;
-            if setup.required {
-                done.map_err(fail)?;
+            if let (true, Err(error)) = (setup.required, done) {
+                return Err(Error::Connect {
+                    url: url.redacted(),
+                    message: error.to_string(),
+                });
             }
         }
         Ok(connection)
@@ -173,10 +207,10 @@ impl Connection {
 
     /// Which database this is.
     pub fn kind(&self) -> DialectKind {
-        match self {
-            Connection::Postgres(_) => DialectKind::Postgres,
-            Connection::Mysql(_) => DialectKind::Mysql,
-            Connection::Sqlite(_) => DialectKind::Sqlite,
+        match self.0 {
+            Driver::Postgres(_) => DialectKind::Postgres,
+            Driver::Mysql(_) => DialectKind::Mysql,
+            Driver::Sqlite(_) => DialectKind::Sqlite,
         }
     }
 
@@ -186,9 +220,12 @@ impl Connection {
     }
 
     /// Runs one statement as written (no parameters, no statement cache).
-    pub async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
-        let query = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
-        on!(self, c => query.execute(&mut *c).await.map(|_| ()))
+    pub async fn execute(&mut self, sql: &str) -> Result<(), Error> {
+        driver(async {
+            let query = sqlx::raw_sql(AssertSqlSafe(sql.to_owned()));
+            Ok(on!(self, c => query.execute(&mut *c).await.map(|_| ()))?)
+        })
+        .await
     }
 
     /// Runs one of retort's bookkeeping statements with `values` bound to
@@ -197,60 +234,63 @@ impl Connection {
     /// `returns_id`, the id of the row it inserted. Prepared and kept: the
     /// statements are few and fixed, and their tables' shape does not change
     /// under them.
-    pub async fn write(
+    pub(crate) async fn write(
         &mut self,
         sql: &str,
         values: &[Bound],
         counted: bool,
         returns_id: bool,
-    ) -> Result<(Vec<u64>, Option<i64>), sqlx::Error> {
-        macro_rules! bind_all {
-            ($query:expr) => {{
-                let mut query = $query;
-                for value in values {
-                    query = match value {
-                        Bound::Text(text) => query.bind(text.clone()),
-                        Bound::Int(number) => query.bind(*number),
-                        Bound::Bool(flag) => query.bind(*flag),
-                    };
+    ) -> Result<(Vec<u64>, Option<i64>), Error> {
+        driver(async {
+            macro_rules! bind_all {
+                ($query:expr) => {{
+                    let mut query = $query;
+                    for value in values {
+                        query = match value {
+                            Bound::Text(text) => query.bind(text.clone()),
+                            Bound::Int(number) => query.bind(*number),
+                            Bound::Bool(flag) => query.bind(*flag),
+                        };
+                    }
+                    query
+                }};
+            }
+            let sql = AssertSqlSafe(sql.to_owned());
+            if counted {
+                let counts = on!(self, c => {
+                    let row = bind_all!(sqlx::query(sql)).fetch_one(&mut *c).await?;
+                    (0..row.len())
+                        .map(|i| row.try_get::<i64, _>(i).map(|n| u64::try_from(n).unwrap_or(0)))
+                        .collect::<Result<Vec<_>, _>>()?
+                });
+                return Ok((counts, None));
+            }
+            if let Some(returning) = self.dialect().returning_id().filter(|_| returns_id) {
+                let sql = AssertSqlSafe(format!("{} {returning}", sql.0));
+                let id: i64 =
+                    on!(self, c => bind_all!(sqlx::query(sql)).fetch_one(&mut *c).await?.try_get(0)?);
+                return Ok((vec![1], Some(id)));
+            }
+            Ok(match &mut self.0 {
+                Driver::Postgres(c) => {
+                    let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
+                    (vec![done.rows_affected()], None)
                 }
-                query
-            }};
-        }
-        let sql = AssertSqlSafe(sql.to_owned());
-        if counted {
-            let counts = on!(self, c => {
-                let row = bind_all!(sqlx::query(sql)).fetch_one(&mut *c).await?;
-                (0..row.len())
-                    .map(|i| row.try_get::<i64, _>(i).map(|n| u64::try_from(n).unwrap_or(0)))
-                    .collect::<Result<Vec<_>, _>>()?
-            });
-            return Ok((counts, None));
-        }
-        if let Some(returning) = self.dialect().returning_id().filter(|_| returns_id) {
-            let sql = AssertSqlSafe(format!("{} {returning}", sql.0));
-            let id: i64 =
-                on!(self, c => bind_all!(sqlx::query(sql)).fetch_one(&mut *c).await?.try_get(0)?);
-            return Ok((vec![1], Some(id)));
-        }
-        Ok(match self {
-            Connection::Postgres(c) => {
-                let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
-                (vec![done.rows_affected()], None)
-            }
-            Connection::Mysql(c) => {
-                let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
-                let id = returns_id.then(|| i64::try_from(done.last_insert_id()).unwrap_or(0));
-                (vec![done.rows_affected()], id)
-            }
-            Connection::Sqlite(c) => {
-                let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
-                (
-                    vec![done.rows_affected()],
-                    returns_id.then(|| done.last_insert_rowid()),
-                )
-            }
+                Driver::Mysql(c) => {
+                    let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
+                    let id = returns_id.then(|| i64::try_from(done.last_insert_id()).unwrap_or(0));
+                    (vec![done.rows_affected()], id)
+                }
+                Driver::Sqlite(c) => {
+                    let done = bind_all!(sqlx::query(sql)).execute(&mut *c).await?;
+                    (
+                        vec![done.rows_affected()],
+                        returns_id.then(|| done.last_insert_rowid()),
+                    )
+                }
+            })
         })
+        .await
     }
 
     /// Runs a query and returns its first column as text, one string per
@@ -259,51 +299,66 @@ impl Connection {
     /// tests; retort's own tables are read as typed rows. Not prepared, as
     /// in `versions`.
     pub async fn strings(&mut self, sql: &str) -> Result<Vec<String>, Error> {
-        let sql = AssertSqlSafe(sql.to_owned());
-        let rows = on!(self, c => {
-            let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
-            rows.iter().map(|row| first_as_text!(row)).collect::<Result<Vec<_>, sqlx::Error>>()?
-        });
-        Ok(rows)
+        driver(async {
+            let sql = AssertSqlSafe(sql.to_owned());
+            let rows = on!(self, c => {
+                let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
+                rows.iter().map(|row| first_as_text!(row)).collect::<Result<Vec<_>, sqlx::Error>>()?
+            });
+            Ok(rows)
+        })
+        .await
     }
 
     /// The server's version string.
     pub async fn server_version(&mut self) -> Result<String, Error> {
-        let sql = self.dialect().server_version_query();
-        Ok(on!(self, c => sqlx::query(sql).fetch_one(&mut *c).await?.try_get::<String, _>(0)?))
+        driver(async {
+            let sql = self.dialect().server_version_query();
+            Ok(on!(self, c => sqlx::query(sql).fetch_one(&mut *c).await?.try_get::<String, _>(0)?))
+        })
+        .await
     }
 
     /// True when `table` exists in the current database or schema.
     pub async fn table_exists(&mut self, table: &str) -> Result<bool, Error> {
-        let sql = self.dialect().table_exists_query();
-        // Kept prepared: the catalog's shape never changes under it, and on
-        // MySQL closing a statement delays the next query (see `versions`).
-        let count: i64 =
-            on!(self, c => sqlx::query(sql).bind(table).fetch_one(&mut *c).await?.try_get(0)?);
-        Ok(count > 0)
+        driver(async {
+            let sql = self.dialect().table_exists_query();
+            // Kept prepared: the catalog's shape never changes under it, and on
+            // MySQL closing a statement delays the next query (see `versions`).
+            let count: i64 =
+                on!(self, c => sqlx::query(sql).bind(table).fetch_one(&mut *c).await?.try_get(0)?);
+            Ok(count > 0)
+        })
+        .await
     }
 
     /// True when `table` has a column named `column`.
-    pub async fn has_column(&mut self, table: &str, column: &str) -> Result<bool, Error> {
-        let sql = self.dialect().column_exists_query();
-        // Kept prepared, as in `table_exists`.
-        let count: i64 = on!(self, c => sqlx::query(sql).bind(table).bind(column).fetch_one(&mut *c).await?.try_get(0)?);
-        Ok(count > 0)
+    pub(crate) async fn has_column(&mut self, table: &str, column: &str) -> Result<bool, Error> {
+        driver(async {
+            let sql = self.dialect().column_exists_query();
+            // Kept prepared, as in `table_exists`.
+            let count: i64 = on!(self, c => sqlx::query(sql).bind(table).bind(column).fetch_one(&mut *c).await?.try_get(0)?);
+            Ok(count > 0)
+        })
+        .await
     }
 
     /// The version table's rows.
     pub async fn versions(&mut self, quoted_table: &str) -> Result<Vec<String>, Error> {
-        // Not a prepared statement: on MySQL, the close of one that is not
-        // kept goes unanswered, and with sqlx's sockets (no TCP_NODELAY) the
-        // next query then waits ~40 ms for the server's delayed ACK.
-        let sql = AssertSqlSafe(format!(
-            "SELECT version_num FROM {quoted_table} ORDER BY version_num"
-        ));
-        let rows = on!(self, c => {
-            let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
-            rows.iter().map(|row| row.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>()?
-        });
-        Ok(rows)
+        driver(async {
+            // Not a prepared statement: on MySQL, the close of one that is not
+            // kept goes unanswered, and with sqlx's sockets (no TCP_NODELAY) the
+            // next query then waits ~40 ms for the server's delayed ACK.
+            let sql = AssertSqlSafe(format!(
+                "SELECT version_num FROM {quoted_table} ORDER BY version_num"
+            ));
+            let rows = on!(self, c => {
+                let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
+                rows.iter().map(|row| row.try_get::<String, _>(0)).collect::<Result<Vec<_>, _>>()?
+            });
+            Ok(rows)
+        })
+        .await
     }
 
     /// Every row of the log table, oldest first; `with_hashes` is false for
@@ -313,39 +368,42 @@ impl Connection {
         quoted_table: &str,
         with_hashes: bool,
     ) -> Result<Vec<LogRow>, Error> {
-        let started_at = self.dialect().timestamp_as_text("started_at");
-        let sql = AssertSqlSafe(format!(
-            "SELECT revision, down_revisions, direction, operation, checksum, success, statements_applied, \
-             statements_total, error, downgrade_sql, {started_at}, {hashes} FROM {quoted_table} ORDER BY id",
-            hashes = if with_hashes {
-                "statement_hashes"
-            } else {
-                "NULL"
-            }
-        ));
-        // Not prepared, as in `versions`.
-        let rows = on!(self, c => {
-            let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
-            rows.iter()
-                .map(|row| {
-                    Ok::<_, sqlx::Error>(LogRow {
-                        revision: row.try_get(0)?,
-                        down_revisions: row.try_get(1)?,
-                        direction: row.try_get(2)?,
-                        operation: row.try_get(3)?,
-                        checksum: row.try_get(4)?,
-                        success: row.try_get(5)?,
-                        statements_applied: i64::from(row.try_get::<i32, _>(6)?),
-                        statements_total: i64::from(row.try_get::<i32, _>(7)?),
-                        error: row.try_get(8)?,
-                        downgrade_sql: row.try_get(9)?,
-                        started_at: row.try_get(10)?,
-                        statement_hashes: row.try_get(11)?,
+        driver(async {
+            let started_at = self.dialect().timestamp_as_text("started_at");
+            let sql = AssertSqlSafe(format!(
+                "SELECT revision, down_revisions, direction, operation, checksum, success, statements_applied, \
+                 statements_total, error, downgrade_sql, {started_at}, {hashes} FROM {quoted_table} ORDER BY id",
+                hashes = if with_hashes {
+                    "statement_hashes"
+                } else {
+                    "NULL"
+                }
+            ));
+            // Not prepared, as in `versions`.
+            let rows = on!(self, c => {
+                let rows = sqlx::raw_sql(sql).fetch_all(&mut *c).await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok::<_, sqlx::Error>(LogRow {
+                            revision: row.try_get(0)?,
+                            down_revisions: row.try_get(1)?,
+                            direction: row.try_get(2)?,
+                            operation: row.try_get(3)?,
+                            checksum: row.try_get(4)?,
+                            success: row.try_get(5)?,
+                            statements_applied: i64::from(row.try_get::<i32, _>(6)?),
+                            statements_total: i64::from(row.try_get::<i32, _>(7)?),
+                            error: row.try_get(8)?,
+                            downgrade_sql: row.try_get(9)?,
+                            started_at: row.try_get(10)?,
+                            statement_hashes: row.try_get(11)?,
+                        })
                     })
-                })
-                .collect::<Result<Vec<_>, _>>()?
-        });
-        Ok(rows)
+                    .collect::<Result<Vec<_>, _>>()?
+            });
+            Ok(rows)
+        })
+        .await
     }
 
     /// The live schema of the current database (PostgreSQL: the current
@@ -358,87 +416,109 @@ impl Connection {
     ///
     /// [`Dialect::normalize`]: crate::dialect::Dialect::normalize
     pub async fn introspect(&mut self, exclude: &[String]) -> Result<Schema, Error> {
-        Ok(match self {
-            Connection::Postgres(c) => postgres::introspect::introspect(c, exclude).await?,
-            Connection::Mysql(c) => mysql::introspect::introspect(c, exclude).await?,
-            Connection::Sqlite(c) => sqlite::introspect::introspect(c, exclude).await?,
+        driver(async {
+            Ok(match &mut self.0 {
+                Driver::Postgres(c) => postgres::introspect::introspect(c, exclude).await?,
+                Driver::Mysql(c) => mysql::introspect::introspect(c, exclude).await?,
+                Driver::Sqlite(c) => sqlite::introspect::introspect(c, exclude).await?,
+            })
         })
+        .await
     }
 
     /// What the server says identifies the database this session is in,
     /// for naming the migration lock (see [`crate::migrate::lock`]).
-    pub async fn identity(&mut self) -> Result<Identity, Error> {
-        let sql = self.dialect().identity_query();
-        Ok(match self {
-            Connection::Postgres(c) => {
-                let row = sqlx::query(sql).fetch_one(&mut *c).await?;
-                Identity::Postgres {
-                    database: row.try_get(0)?,
-                    schema: row.try_get(1)?,
+    pub(crate) async fn identity(&mut self) -> Result<Identity, Error> {
+        driver(async {
+            let sql = self.dialect().identity_query();
+            Ok(match &mut self.0 {
+                Driver::Postgres(c) => {
+                    let row = sqlx::query(sql).fetch_one(&mut *c).await?;
+                    Identity::Postgres {
+                        database: row.try_get(0)?,
+                        schema: row.try_get(1)?,
+                    }
                 }
-            }
-            Connection::Mysql(c) => {
-                let row = sqlx::query(sql).fetch_one(&mut *c).await?;
-                Identity::Mysql {
-                    database: row.try_get(0)?,
-                    fold_case: row.try_get::<i64, _>(1)? != 0,
+                Driver::Mysql(c) => {
+                    let row = sqlx::query(sql).fetch_one(&mut *c).await?;
+                    Identity::Mysql {
+                        database: row.try_get(0)?,
+                        fold_case: row.try_get::<i64, _>(1)? != 0,
+                    }
                 }
-            }
-            Connection::Sqlite(c) => {
-                let file: String = sqlx::query(sql).fetch_one(&mut *c).await?.try_get(0)?;
-                Identity::Sqlite {
-                    file: Some(PathBuf::from(file)).filter(|f| !f.as_os_str().is_empty()),
+                Driver::Sqlite(c) => {
+                    let file: String = sqlx::query(sql).fetch_one(&mut *c).await?.try_get(0)?;
+                    Identity::Sqlite {
+                        file: Some(PathBuf::from(file)).filter(|f| !f.as_os_str().is_empty()),
+                    }
                 }
-            }
+            })
         })
+        .await
     }
 
     /// Tries once to take a session lock; true when taken.
-    pub async fn try_lock(&mut self, lock: &ServerLock) -> Result<bool, Error> {
+    pub(crate) async fn try_lock(&mut self, lock: &ServerLock) -> Result<bool, Error> {
         let Some(queries) = self.dialect().session_lock() else {
-            return Err(unsupported(self, lock));
+            return Err(unsupported(self.kind(), lock));
         };
         let sql = queries.try_lock;
-        Ok(match (self, lock) {
-            (Connection::Postgres(c), ServerLock::Advisory(key)) => sqlx::query(sql)
-                .bind(key)
-                .fetch_one(&mut *c)
-                .await?
-                .try_get::<bool, _>(0)?,
-            (Connection::Mysql(c), ServerLock::Named(name)) => {
-                let got: Option<i64> = sqlx::query(sql)
-                    .bind(name)
-                    .fetch_one(&mut *c)
-                    .await?
-                    .try_get(0)?;
-                got == Some(1)
-            }
-            (connection, lock) => return Err(unsupported(connection, lock)),
+        let kind = self.kind();
+        let taken = driver(async {
+            Ok(match (&mut self.0, lock) {
+                (Driver::Postgres(c), ServerLock::Advisory(key)) => Some(
+                    sqlx::query(sql)
+                        .bind(key)
+                        .fetch_one(&mut *c)
+                        .await?
+                        .try_get::<bool, _>(0)?,
+                ),
+                (Driver::Mysql(c), ServerLock::Named(name)) => {
+                    let got: Option<i64> = sqlx::query(sql)
+                        .bind(name)
+                        .fetch_one(&mut *c)
+                        .await?
+                        .try_get(0)?;
+                    Some(got == Some(1))
+                }
+                _ => None,
+            })
         })
+        .await?;
+        taken.ok_or_else(|| unsupported(kind, lock))
     }
 
     /// Releases a lock taken by [`try_lock`](Self::try_lock).
-    pub async fn unlock(&mut self, lock: &ServerLock) -> Result<(), Error> {
+    pub(crate) async fn unlock(&mut self, lock: &ServerLock) -> Result<(), Error> {
         let Some(queries) = self.dialect().session_lock() else {
-            return Err(unsupported(self, lock));
+            return Err(unsupported(self.kind(), lock));
         };
         let sql = queries.unlock;
-        match (self, lock) {
-            (Connection::Postgres(c), ServerLock::Advisory(key)) => {
-                sqlx::query(sql).bind(key).execute(&mut *c).await?;
+        let kind = self.kind();
+        let released = driver(async {
+            match (&mut self.0, lock) {
+                (Driver::Postgres(c), ServerLock::Advisory(key)) => {
+                    sqlx::query(sql).bind(key).execute(&mut *c).await?;
+                }
+                (Driver::Mysql(c), ServerLock::Named(name)) => {
+                    sqlx::query(sql).bind(name).execute(&mut *c).await?;
+                }
+                _ => return Ok(false),
             }
-            (Connection::Mysql(c), ServerLock::Named(name)) => {
-                sqlx::query(sql).bind(name).execute(&mut *c).await?;
-            }
-            (connection, lock) => return Err(unsupported(connection, lock)),
+            Ok(true)
+        })
+        .await?;
+        if released {
+            Ok(())
+        } else {
+            Err(unsupported(kind, lock))
         }
-        Ok(())
     }
 
     /// Ends whatever transaction a failed run left open, so that what
     /// follows on this session (releasing the lock, the caller's next
     /// statement) is not refused as part of an aborted transaction.
-    pub async fn roll_back_open_transaction(&mut self) {
+    pub(crate) async fn roll_back_open_transaction(&mut self) {
         // PostgreSQL and MySQL accept a ROLLBACK with no transaction open
         // (PostgreSQL with a warning); SQLite refuses it, which is as good.
         let _ = self.execute("ROLLBACK").await;
@@ -448,14 +528,18 @@ impl Connection {
     /// SQLite an OS file lock does that for retort runs ([`crate::migrate::lock`]);
     /// each write transaction still re-reads the version table, so a writer
     /// that takes no such lock cannot make a revision run twice either.
-    pub fn has_session_lock(&self) -> bool {
+    pub(crate) fn has_session_lock(&self) -> bool {
         self.dialect().session_lock().is_some()
     }
 
     /// Closes the connection politely.
     pub async fn close(self) {
         // The server cleans up a dropped session either way.
-        let _ = on!(self, c => c.close().await);
+        let _ = match self.0 {
+            Driver::Postgres(c) => c.close().await,
+            Driver::Mysql(c) => c.close().await,
+            Driver::Sqlite(c) => c.close().await,
+        };
     }
 }
 
@@ -471,9 +555,6 @@ async fn within<T>(
     }
 }
 
-fn unsupported(connection: &Connection, lock: &ServerLock) -> Error {
-    Error::Database(format!(
-        "a {lock:?} lock does not exist on {}",
-        connection.kind()
-    ))
+fn unsupported(kind: DialectKind, lock: &ServerLock) -> Error {
+    Error::Database(format!("a {lock:?} lock does not exist on {kind}"))
 }

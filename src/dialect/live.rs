@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use super::fixtures::fixtures;
 use super::{Dialect, dialect};
-use crate::connection::{Connection, describe};
+use crate::connection::Connection;
 use crate::dialect::DialectKind;
 use crate::op::Op;
 use crate::schema::Schema;
@@ -46,7 +46,7 @@ async fn run(
 ) -> bool {
     for sql in statements {
         if let Err(error) = connection.execute(sql).await {
-            failures.push(format!("{what}: {}\n    {sql}", describe(&error)));
+            failures.push(format!("{what}: {}\n    {sql}", error));
             return false;
         }
     }

@@ -2,6 +2,10 @@
 //! matched on across the code: quoting, transactional DDL, how a
 //! transaction starts, and the SQL of retort's own tables. Rendering is
 //! pure, so offline scripts (`--sql`) and live runs share it.
+//!
+//! Apart from [`DialectKind`] (and [`ParseDialectError`]), this module is
+//! internal: public for the `retort` binary and the tests, and may change
+//! in any release (see "Stability" in the crate documentation).
 
 mod catalog;
 #[cfg(test)]
@@ -15,7 +19,7 @@ pub(crate) mod mysql;
 mod normalize;
 pub(crate) mod postgres;
 mod session;
-pub mod sqlite;
+pub(crate) mod sqlite;
 mod url_options;
 
 use std::collections::HashMap;
@@ -31,6 +35,7 @@ pub use url_options::{TlsMode, UrlOption, UrlOptions};
 /// A statement rendered for one database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
+    /// The statement's text.
     pub sql: String,
     /// True for a statement retort did not understand and passes on as
     /// written; `--sql` marks these.
@@ -43,7 +48,9 @@ pub struct Rendered {
 /// Why an operation cannot be carried out on a dialect; the text says what
 /// is not portable and what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RenderError {
+    /// The operation has no form on this database; the text says what to write instead.
     #[error("{0}")]
     Unsupported(String),
 }
@@ -222,7 +229,7 @@ pub trait Dialect: Send + Sync {
     /// True when running `render_all(ops, before)` needs foreign-key
     /// enforcement switched off around the transaction: SQLite's table
     /// rebuild drops a table other tables may reference
-    /// ([`sqlite::needs_foreign_keys_off`]). The runner then switches it back
+    /// (`sqlite::needs_foreign_keys_off`). The runner then switches it back
     /// on after the transaction and checks the foreign keys.
     fn needs_foreign_keys_off(&self, _ops: &[Op], _before: &Schema) -> bool {
         false

@@ -12,6 +12,7 @@ use super::{DialectKind, dialect};
 /// A statement a live session runs right after connecting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionSetup {
+    /// The statement.
     pub sql: &'static str,
     /// False for a setting older servers reject and retort can do without.
     pub required: bool,
@@ -21,7 +22,9 @@ pub struct SessionSetup {
 /// key bound as parameter 1. Taking returns one row: true (or 1) when taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockQueries {
+    /// Tries once to take the lock; returns one row, true (or 1) when taken.
     pub try_lock: &'static str,
+    /// Releases it.
     pub unlock: &'static str,
 }
 
@@ -51,16 +54,21 @@ impl ServerLock {
 /// [`Dialect::identity_query`](super::Dialect::identity_query)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Identity {
+    /// A PostgreSQL session.
     Postgres {
+        /// `current_database()`.
         database: String,
+        /// `current_schema()`.
         schema: String,
     },
+    /// A MySQL or MariaDB session.
     Mysql {
         /// `DATABASE()`: none when the URL and the server chose none.
         database: Option<String>,
         /// The server folds table and database names to lower case.
         fold_case: bool,
     },
+    /// A SQLite connection.
     Sqlite {
         /// The main database's file; none in memory.
         file: Option<PathBuf>,

@@ -18,7 +18,7 @@ use crate::schema::{Column, Schema};
 /// rewrite a default that only looks different in its normal form;
 /// nullability and identity stay normal, because they decide which clauses
 /// the change needs (a primary key column is NOT NULL without saying so).
-pub fn as_declared(ops: Vec<Op>, declared: &Schema) -> Vec<Op> {
+pub(crate) fn as_declared(ops: Vec<Op>, declared: &Schema) -> Vec<Op> {
     let column = |table: &str, name: &str| -> Option<&Column> {
         declared.table(table).and_then(|t| t.column(name))
     };

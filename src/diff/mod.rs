@@ -3,7 +3,7 @@
 //! person to read.
 
 pub mod compare;
-pub mod declared;
+pub(crate) mod declared;
 pub mod review;
 
 pub use compare::{Renames, diff};

@@ -19,13 +19,16 @@ mod constraints;
 /// index or constraint in it) and, in [`message`](Self::message), what is
 /// lost or may fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Warning {
+    /// Whether it is a likely rename or a destructive change.
     pub kind: Kind,
     /// The operation it is about, named as in `check --format json`
     /// (`drop_column`, …).
     pub op: &'static str,
     /// The table, under its name before the operation.
     pub table: String,
+    /// The column, index or constraint it is about, or the whole table.
     pub subject: Subject,
     /// The new name, for a likely rename.
     pub renamed_to: Option<String>,
@@ -35,6 +38,7 @@ pub struct Warning {
 
 /// Why a [`Warning`] is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Kind {
     /// A dropped and an added table or column of the same shape, written as
     /// a rename.
@@ -58,8 +62,11 @@ impl Kind {
 pub enum Subject {
     /// The whole table.
     Table,
+    /// A column, by name.
     Column(String),
+    /// An index, by name.
     Index(String),
+    /// A constraint, by name.
     Constraint(String),
 }
 
@@ -110,6 +117,7 @@ pub struct Probe {
 
 /// What a probe found.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Rows {
     /// The table has the rows that make the operation fail.
     Found,

@@ -60,7 +60,7 @@ impl Key {
     /// The lock for `version_table` in the database `identity` describes:
     /// the dialect's session lock where it has one, else a file lock beside
     /// a database that is a file.
-    pub fn new(dialect: &dyn Dialect, identity: &Identity, version_table: &str) -> Key {
+    pub(crate) fn new(dialect: &dyn Dialect, identity: &Identity, version_table: &str) -> Key {
         match (
             dialect.server_lock(identity, version_table),
             identity.file(),

@@ -1,7 +1,7 @@
 //! Reading the log table, and bringing one written by an older retort up to
 //! date.
 
-use crate::connection::{self, Connection, LogRow};
+use crate::connection::{Connection, LogRow};
 use crate::dialect::Dialect;
 use crate::migrate::Error;
 use crate::migrate::tables::{self, Tables};
@@ -36,7 +36,7 @@ pub(super) async fn upgrade_log_table(
         connection
             .execute(&sql)
             .await
-            .map_err(|e| Error::Database(connection::describe(&e)))?;
+            .map_err(|e| Error::Database(e.to_string()))?;
     }
     Ok(())
 }

@@ -8,14 +8,14 @@ mod checksum;
 pub mod lock;
 mod log;
 mod partial;
-pub mod prepare;
+pub(crate) mod prepare;
 mod run;
 mod script;
 mod stamp;
 mod status;
 mod stored;
-pub mod tables;
-pub mod write;
+pub(crate) mod tables;
+pub(crate) mod write;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -24,7 +24,8 @@ use checksum::{accept, modified};
 use log::{read_log, upgrade_log_table};
 pub use partial::partial_text;
 use partial::resume_points;
-pub use run::{Batching, Event, Runner, Sink, StepReport};
+pub(crate) use run::{Batching, Runner, Sink};
+pub use run::{Event, StepReport};
 pub use script::script;
 use stamp::run_stamp;
 pub use status::{Status, current, status};
@@ -42,83 +43,150 @@ use tables::Tables;
 
 /// Why a migration did not complete.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
+    /// Connecting or a query on the connection failed.
     #[error(transparent)]
     Connection(#[from] connection::Error),
+    /// A statement retort runs itself failed (on its own tables, around the
+    /// transaction, SQLite's foreign-key check), or the revisions kept in
+    /// the log could not be rebuilt; the message says which.
     #[error("{0}")]
     Database(String),
+    /// A section could not be cut into statements.
     #[error("{}:{line}: cannot split the section into statements: {message}", path.display())]
     Split {
+        /// The revision file.
         path: PathBuf,
+        /// The line where the section starts or the problem is.
         line: usize,
+        /// What is wrong.
         message: String,
     },
+    /// A statement of a portable section is not SQL retort reads.
     #[error("{}:{line}:{column}: {message}", path.display())]
     Parse {
+        /// The revision file.
         path: PathBuf,
+        /// The statement's line in the file.
         line: usize,
+        /// The column in that line.
         column: usize,
+        /// What is wrong.
         message: String,
+        /// How to fix it, where there is a known fix.
         help: Option<String>,
     },
+    /// A portable statement has no spelling in this database's dialect.
     #[error("{}:{line}: {message}", path.display())]
     Render {
+        /// The revision file.
         path: PathBuf,
+        /// The statement's line in the file.
         line: usize,
+        /// Why the dialect cannot render it.
         message: String,
     },
+    /// A revision's section runs `BEGIN`, `COMMIT` or the like; retort opens and ends
+    /// transactions itself.
     #[error("{}:{line}: `{sql}` controls the transaction, which retort does itself", path.display())]
     TransactionControl {
+        /// The revision file.
         path: PathBuf,
+        /// The statement's line in the file.
         line: usize,
+        /// The statement as written.
         sql: String,
     },
+    /// A downgrade would revert a revision written without a downgrade section.
     #[error("revision `{revision}` has no downgrade section, so it cannot be reverted ({})", path.display())]
-    Irreversible { revision: String, path: PathBuf },
+    Irreversible {
+        /// The revision's identifier.
+        revision: String,
+        /// Its file.
+        path: PathBuf,
+    },
+    /// The version table names revisions no file has.
     #[error(transparent)]
     Unknown(#[from] UnknownRevisions),
+    /// The target does not resolve against the graph.
     #[error(transparent)]
     Target(#[from] target::Error),
+    /// Applied revisions whose file changed since they ran (their checksum differs), and the
+    /// run was not told to accept them.
     #[error("{} applied revision{} changed since {} ran: {}", revisions.len(), if revisions.len() == 1 { "" } else { "s" }, if revisions.len() == 1 { "it" } else { "they" }, revisions.iter().map(|(id, path)| format!("{id} ({})", path.display())).collect::<Vec<_>>().join(", "))]
-    Modified { revisions: Vec<(String, PathBuf)> },
+    Modified {
+        /// Each changed revision's identifier and file.
+        revisions: Vec<(String, PathBuf)>,
+    },
+    /// Another run held the migration lock for longer than the lock timeout.
     #[error("another retort run has held the migration lock for {seconds} s")]
-    LockTimeout { seconds: u64, key: lock::Key },
+    LockTimeout {
+        /// How long this run waited.
+        seconds: u64,
+        /// The lock it waited for.
+        key: lock::Key,
+    },
+    /// The lock file beside a SQLite database could not be created or locked.
     #[error("cannot lock {}: {message}", path.display())]
-    LockFile { path: PathBuf, message: String },
+    LockFile {
+        /// The lock file beside the SQLite database.
+        path: PathBuf,
+        /// The operating system's reason.
+        message: String,
+    },
+    /// A statement of a revision failed; what stays applied is in the [`StepFailure`].
     #[error(
         "revision `{}` failed at statement {} of {} ({}:{}): {}",
         .0.revision, .0.statement, .0.total, .0.path.display(), .0.line, .0.message
     )]
     StepFailed(Box<StepFailure>),
+    /// A revision stopped part way in an earlier run, outside a
+    /// transaction; the run does not go past it until it is resumed
+    /// (`--resume`) or repaired.
     #[error("{}", partial_text(revision, *applied, *total, error.as_deref()))]
     Partial {
+        /// The revision's identifier.
         revision: String,
+        /// Its file.
         path: PathBuf,
         /// `up` or `down`: which command to rerun with `--resume`.
         direction: String,
+        /// Statements of it that ran.
         applied: usize,
+        /// Statements it has.
         total: usize,
         /// `None` when the run was interrupted (killed, connection lost)
         /// rather than failing: statement `applied + 1` may have run.
         error: Option<String>,
     },
+    /// One of retort's writes to its own tables changed an unexpected number of rows: something
+    /// else changed them during the run.
     #[error(
         "a bookkeeping write changed {changed} row(s) where it must change {expected}, so the run stopped: \
          something else (another run, or the revision's own SQL) changed retort's tables while it ran: {sql}"
     )]
     Unchanged {
+        /// The write.
         sql: String,
+        /// The rows it must change.
         expected: u64,
+        /// The rows it changed.
         changed: u64,
     },
+    /// `--resume` was asked, but a statement that already ran differs from the file now.
     #[error(
         "cannot resume revision `{revision}`: statement {statement} ({}:{line}) changed since it ran in the earlier attempt; it now reads `{first_line}`",
         path.display()
     )]
     ResumeChanged {
+        /// The revision's identifier.
         revision: String,
+        /// Its file.
         path: PathBuf,
+        /// The changed statement's number, from 1.
         statement: usize,
+        /// Its line in the file.
         line: usize,
         /// The statement as it reads now, on one line, shortened.
         first_line: String,
@@ -136,16 +204,23 @@ const MAX_REPLANS: usize = 20;
 
 /// A statement that failed, and what of its revision stays applied.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct StepFailure {
+    /// The revision's identifier.
     pub revision: String,
+    /// Its file.
     pub path: PathBuf,
+    /// Whether it was being applied or reverted.
     pub direction: Direction,
     /// 1-based number of the failed statement.
     pub statement: usize,
+    /// How many statements the revision has.
     pub total: usize,
     /// Line of the failed statement in the file.
     pub line: usize,
+    /// The failed statement.
     pub sql: String,
+    /// The database's message.
     pub message: String,
     /// Statements of this revision that ran and stay applied.
     pub applied: usize,
@@ -156,8 +231,12 @@ pub struct StepFailure {
 /// How a run behaves, from `retort.toml` and the command line.
 #[derive(Debug, Clone)]
 pub struct Settings {
+    /// The version table's name (`retort_version` by default); the log table is named after it.
     pub version_table: String,
+    /// One transaction per revision rather than one for the whole run, where the database has
+    /// transactional DDL.
     pub transaction_per_migration: bool,
+    /// How long to wait for another run's migration lock.
     pub lock_timeout: Duration,
     /// Revisions whose changed checksum the user accepts for this run.
     pub accept: Vec<String>,
@@ -210,7 +289,7 @@ async fn locked(
             connection
                 .execute(&sql)
                 .await
-                .map_err(|e| Error::Database(connection::describe(&e)))?;
+                .map_err(|e| Error::Database(e.to_string()))?;
         }
         upgrade_log_table(connection, dialect, &tables).await?;
     }

@@ -63,11 +63,6 @@ impl<'g> Preparer<'g> {
         preparer
     }
 
-    /// The schema as the steps prepared so far leave it.
-    pub fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     /// The statements of one step; the schema moves past it.
     pub fn prepare(&mut self, step: Step) -> Result<Prepared, Error> {
         let revision = self.graph.revision(step.node);

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::connection::{Connection, describe};
+use crate::connection::Connection;
 use crate::dialect::{Dialect, ForeignKeyPause};
 use crate::migrate::prepare::Prepared;
 use crate::migrate::tables::{LogEntry, Tables, statement_hashes};
@@ -25,7 +25,7 @@ pub enum Sink<'c> {
 }
 
 impl Sink<'_> {
-    pub(crate) async fn run(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+    pub(crate) async fn run(&mut self, sql: &str) -> Result<(), crate::connection::Error> {
         match self {
             Sink::Live(connection) => connection.execute(sql).await,
             Sink::Script(lines) => {
@@ -66,7 +66,7 @@ impl Sink<'_> {
             let (changed, id) = connection
                 .write(&sql, &values, write.counted, write.returns_id)
                 .await
-                .map_err(|e| Error::Database(describe(&e)))?;
+                .map_err(|e| Error::Database(e.to_string()))?;
             // A combined write counts each of the writes it holds.
             let parts = if write.counted {
                 writes
@@ -136,14 +136,22 @@ impl Batching {
 
 /// What a run reports while it goes.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Event {
     /// The run will take this many steps.
-    Planned { steps: usize },
+    Planned {
+        /// How many.
+        steps: usize,
+    },
     /// A statement is about to run (or be written).
     Statement {
+        /// The revision it belongs to.
         revision: String,
+        /// Its number in the revision's section, from 1.
         index: usize,
+        /// How many statements the section has.
         total: usize,
+        /// The statement as it runs.
         sql: String,
     },
     /// A revision was applied or reverted.
@@ -154,11 +162,17 @@ pub enum Event {
 
 /// One finished step.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct StepReport {
+    /// The revision's identifier.
     pub revision: String,
+    /// Its `-- Message:` header.
     pub message: String,
+    /// Whether it was applied or reverted.
     pub direction: Direction,
+    /// How long it took.
     pub duration: Duration,
+    /// How many statements its section has.
     pub statements: usize,
 }
 
@@ -224,7 +238,7 @@ impl Runner<'_> {
     async fn control(&self, sink: &mut Sink<'_>, sql: &str) -> Result<(), Error> {
         sink.run(sql)
             .await
-            .map_err(|e| Error::Database(describe(&e)))
+            .map_err(|e| Error::Database(e.to_string()))
     }
 
     async fn begin(&self, sink: &mut Sink<'_>, pause: bool) -> Result<Open, Error> {
@@ -382,7 +396,7 @@ impl Runner<'_> {
                 sink.comment("run as written: retort does not understand this statement");
             }
             if let Err(error) = sink.run(&statement.sql).await {
-                let message = describe(&error);
+                let message = error.to_string();
                 let applied = if in_transaction { 0 } else { index };
                 if let Some(transaction) = open.take() {
                     // The failed statement aborted the transaction; what remains is to end it.

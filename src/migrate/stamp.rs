@@ -3,7 +3,7 @@
 
 use crate::dialect::Dialect;
 use crate::migrate::tables::{LogEntry, Tables};
-use crate::migrate::{Error, Sink, connection};
+use crate::migrate::{Error, Sink};
 use crate::revision::graph::RevisionGraph;
 use crate::revision::plan::{Plan, Purge};
 
@@ -47,7 +47,7 @@ pub(super) async fn run_stamp(
     let control = async |sink: &mut Sink<'_>, sql: &str| {
         sink.run(sql)
             .await
-            .map_err(|e| Error::Database(connection::describe(&e)))
+            .map_err(|e| Error::Database(e.to_string()))
     };
     control(sink, dialect.begin()).await?;
     let mut result = sink.write(dialect, tables, &writes, None).await.map(|_| ());

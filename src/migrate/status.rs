@@ -14,10 +14,15 @@ use crate::revision::plan::{self, Applied};
 
 /// `status`: where the database is, and what is wrong.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Status {
+    /// The revisions the version table names.
     pub current: Vec<String>,
+    /// The revisions an upgrade to the heads would apply.
     pub pending: Vec<String>,
+    /// Applied revisions whose file changed since they ran.
     pub modified: Vec<String>,
+    /// Revisions the version table names that no file has.
     pub unknown: Vec<String>,
     /// A revision that stopped part way in an earlier run.
     pub partial: Option<LogRow>,

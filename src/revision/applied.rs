@@ -10,7 +10,9 @@ use crate::revision::heads;
 /// One revision to apply or revert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Step {
+    /// The revision.
     pub node: Node,
+    /// Whether it is applied or reverted.
     pub direction: Direction,
 }
 
@@ -25,7 +27,9 @@ pub struct Applied {
 /// Version-table rows that no revision file knows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the database is at {}, which no revision file has", .ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", "))]
+#[non_exhaustive]
 pub struct UnknownRevisions {
+    /// The unknown identifiers, as the version table holds them.
     pub ids: Vec<String>,
 }
 

@@ -3,7 +3,9 @@
 /// Which way a step goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Direction {
+    /// Applying: the upgrade section.
     Up,
+    /// Reverting: the downgrade section.
     Down,
 }
 

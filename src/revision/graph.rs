@@ -17,8 +17,11 @@ pub type Node = usize;
 /// One thing wrong with the revision files or the graph they form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// Where, when it is in one file.
     pub location: Option<Location>,
+    /// What is wrong.
     pub message: String,
+    /// How to fix it, where there is a known fix.
     pub help: Option<String>,
 }
 
@@ -47,7 +50,9 @@ impl From<file::Error> for Problem {
 /// Every problem found in the revision files, not just the first.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{} problem{} in the revision files", problems.len(), if problems.len() == 1 { "" } else { "s" })]
+#[non_exhaustive]
 pub struct Error {
+    /// Each problem, in the order of the files.
     pub problems: Vec<Problem>,
 }
 
@@ -306,7 +311,7 @@ impl RevisionGraph {
 
     /// Parents, then the dependencies no revision above already has:
     /// what a version-table row moves to when this revision is reverted.
-    pub fn normalized_down(&self, node: Node) -> &[Node] {
+    pub(crate) fn normalized_down(&self, node: Node) -> &[Node] {
         &self.normalized_down[node]
     }
 

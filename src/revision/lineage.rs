@@ -13,7 +13,7 @@ use crate::revision::target::Error;
 impl RevisionGraph {
     /// Heads that nothing depends on either: Alembic's `heads` target
     /// upgrades to these (`RevisionMap._real_heads`).
-    pub fn real_heads(&self) -> Vec<Node> {
+    pub(crate) fn real_heads(&self) -> Vec<Node> {
         self.heads()
             .iter()
             .copied()
@@ -22,7 +22,7 @@ impl RevisionGraph {
     }
 
     /// Ancestors along `Revises:` only, the node included.
-    pub fn versioned_ancestors(&self, starts: &[Node]) -> Vec<bool> {
+    pub(crate) fn versioned_ancestors(&self, starts: &[Node]) -> Vec<bool> {
         let mut seen = vec![false; self.len()];
         let mut stack = starts.to_vec();
         while let Some(node) = stack.pop() {
@@ -35,7 +35,12 @@ impl RevisionGraph {
 
     /// True when `other` is `node`, above it or below it. `Revises:` links
     /// only, unless `dependencies` says to follow `Depends On:` as well.
-    pub fn shares_lineage(&self, node: Node, other: Node, dependencies: Dependencies) -> bool {
+    pub(crate) fn shares_lineage(
+        &self,
+        node: Node,
+        other: Node,
+        dependencies: Dependencies,
+    ) -> bool {
         let (up, down) = match dependencies {
             Dependencies::Followed => (self.ancestors(&[node]), self.descendants(&[node])),
             Dependencies::Ignored => (self.versioned_ancestors(&[node]), self.branch(node)),
@@ -46,7 +51,7 @@ impl RevisionGraph {
     /// `LABEL@REV`: REV (an id, prefix or label), which must share a line of
     /// descent with LABEL's revision, as Alembic checks; a prefix only
     /// counts revisions on that line.
-    pub fn resolve_in_branch(&self, label: &str, name: &str) -> Result<Node, Error> {
+    pub(crate) fn resolve_in_branch(&self, label: &str, name: &str) -> Result<Node, Error> {
         let branch = self.resolve_name(label)?;
         let node = match self.node(name).or_else(|| self.labelled(name)) {
             Some(node) => node,
@@ -70,7 +75,12 @@ impl RevisionGraph {
     }
 
     /// The nodes of `nodes` that share a line of descent with `with`.
-    pub fn in_lineage(&self, nodes: &[Node], with: Node, dependencies: Dependencies) -> Vec<Node> {
+    pub(crate) fn in_lineage(
+        &self,
+        nodes: &[Node],
+        with: Node,
+        dependencies: Dependencies,
+    ) -> Vec<Node> {
         nodes
             .iter()
             .copied()
@@ -81,7 +91,9 @@ impl RevisionGraph {
 
 /// Whether a lineage question follows `Depends On:` links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dependencies {
+pub(crate) enum Dependencies {
+    /// A revision's dependencies count as its ancestors.
     Followed,
+    /// Only `Revises:` parents count.
     Ignored,
 }

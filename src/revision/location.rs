@@ -7,8 +7,11 @@ use std::path::PathBuf;
 /// A 1-based line and column in a file, plus the byte range it covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
+    /// The file.
     pub path: PathBuf,
+    /// The line, from 1.
     pub line: usize,
+    /// The column, from 1, in characters.
     pub column: usize,
     /// Byte offset of the span start in the file.
     pub offset: usize,

@@ -10,7 +10,7 @@ pub mod file;
 pub mod graph;
 mod heads;
 pub mod history;
-pub mod lineage;
+pub(crate) mod lineage;
 pub mod location;
 pub mod name;
 mod order;

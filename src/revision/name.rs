@@ -58,6 +58,7 @@ impl FromStr for RevisionId {
 
 /// Why a revision id or a branch label is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum InvalidName {
     /// Nothing was written.
     #[error("it is empty")]
@@ -65,8 +66,11 @@ pub enum InvalidName {
     /// A character outside the allowed set, at this byte index.
     #[error("{found:?} is not allowed here (only {allowed})")]
     Character {
+        /// The character.
         found: char,
+        /// Its byte index in the name.
         index: usize,
+        /// The characters allowed there, in words.
         allowed: &'static str,
     },
     /// `head`, `heads` or `base`: targets give these words a meaning, so a
@@ -135,12 +139,12 @@ fn validate_name(
 
 /// The width of the log table's `down_revisions VARCHAR(255)`, which holds
 /// a revision's parents joined with `,`.
-pub const MAX_PARENTS_LEN: usize = 255;
+pub(crate) const MAX_PARENTS_LEN: usize = 255;
 
 /// Checks that a revision's parents, joined with `,`, fit the log table's
 /// `down_revisions` column: a merge of many long ids would otherwise fail
 /// its bookkeeping after its DDL ran (MySQL commits DDL at once).
-pub fn check_parents(ids: &[&str]) -> Result<(), String> {
+pub(crate) fn check_parents(ids: &[&str]) -> Result<(), String> {
     let len = ids.iter().map(|id| id.len()).sum::<usize>() + ids.len().saturating_sub(1);
     if len > MAX_PARENTS_LEN {
         return Err(format!(

@@ -24,9 +24,13 @@ pub use crate::revision::stamp::{Purge, stamp};
 
 /// What a command asks of the database.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub enum Operation {
+    /// Apply revisions up to the target.
     Upgrade(Target),
+    /// Revert revisions down to the target.
     Downgrade(Target),
+    /// Set the version table to the target without running the revisions' SQL.
     Stamp(Target, Purge),
 }
 
@@ -72,6 +76,7 @@ pub struct Stamping {
 /// One step with its bookkeeping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlannedStep<'p> {
+    /// The revision and which way it goes.
     pub step: Step,
     /// The version table's rows before the step runs.
     pub versions_before: &'p [Node],
@@ -241,17 +246,6 @@ fn downgrade_steps(
         });
     }
     Ok(steps(nodes, Direction::Down))
-}
-
-/// For `stamp --purge` and offline scripts: the revisions a fixed target names.
-pub fn fixed_nodes(graph: &RevisionGraph, target: &Target) -> Result<Vec<Node>, Error> {
-    match target {
-        Target::Point(point) => destination::point_targets(graph, point),
-        other => Err(Error::Syntax {
-            input: other.to_string(),
-            reason: "name a revision, `heads` or `base`, not a count".into(),
-        }),
-    }
 }
 
 #[cfg(test)]

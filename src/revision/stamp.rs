@@ -16,7 +16,10 @@ use crate::revision::target::{Error, Point, Target};
 /// Whether `stamp` first forgets what the version table holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purge {
+    /// Empty the version table first (`--purge`): the stamp writes the target alone.
     Yes,
+    /// Start from the rows the version table holds, as `upgrade` and
+    /// `downgrade` do.
     No,
 }
 

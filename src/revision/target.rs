@@ -26,7 +26,12 @@ pub enum Point {
     /// `NAME@base`: before the revision NAME.
     BranchBase(String),
     /// `LABEL@REV`: the revision REV, which must be on LABEL's branch.
-    InBranch { label: String, name: String },
+    InBranch {
+        /// The branch label.
+        label: String,
+        /// The revision, by id, prefix or label.
+        name: String,
+    },
 }
 
 /// What a user asked for.
@@ -35,15 +40,27 @@ pub enum Target {
     /// A fixed place.
     Point(Point),
     /// `head-1`, `ae10+2`: a place counted from a fixed one.
-    Walk { from: Point, delta: i64 },
+    Walk {
+        /// The place counted from.
+        from: Point,
+        /// Revisions to walk: positive towards the heads, negative towards the base.
+        delta: i64,
+    },
     /// `+2`, `-1`, `billing@-1`: counted from the database's current revision(s).
-    Current { branch: Option<String>, delta: i64 },
+    Current {
+        /// Only the current revision on this branch (`billing@-1`).
+        branch: Option<String>,
+        /// Revisions to walk: positive towards the heads, negative towards the base.
+        delta: i64,
+    },
 }
 
 /// `START:END` for history; either side may be left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Range {
+    /// Where the range starts; the base when left out.
     pub start: Option<Target>,
+    /// Where it ends; the heads when left out.
     pub end: Option<Target>,
 }
 
@@ -60,41 +77,85 @@ pub enum Resolved {
 
 /// Why an identifier could not be parsed or resolved.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
+    /// The identifier is not written as one.
     #[error("invalid revision identifier `{input}`: {reason}")]
-    Syntax { input: String, reason: String },
+    Syntax {
+        /// The identifier as given.
+        input: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// No revision has this id, id prefix or label.
     #[error("no revision matches `{name}`{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
     Unknown {
+        /// The name as given.
         name: String,
+        /// The closest known name, if one is close.
         suggestion: Option<String>,
     },
+    /// An id prefix that matches several revisions.
     #[error("`{name}` is ambiguous; it matches {}", list(candidates))]
     Ambiguous {
+        /// The prefix as given.
         name: String,
+        /// The revisions it matches.
         candidates: Vec<String>,
     },
+    /// `head` was asked for, but the graph has several heads.
     #[error("there are {} heads ({}); name one, use `heads` for all of them, or run `retort merge heads -m \"merge\"`", heads.len(), list(heads))]
-    MultipleHeads { heads: Vec<String> },
+    MultipleHeads {
+        /// The heads.
+        heads: Vec<String>,
+    },
+    /// A relative step reaches a branch point or a merge, where the way on is not one revision.
     #[error("cannot count {steps:+} from `{from}`: `{at}` {}", if *up { "branches into" } else { "merges" }.to_owned() + " " + &list(options) + "; name the revision instead")]
     AmbiguousWalk {
+        /// Where the walk starts.
         from: String,
+        /// The step asked for.
         steps: i64,
+        /// The revision where the way divides.
         at: String,
+        /// True when walking towards the heads (a branch point), false towards the base (a
+        /// merge).
         up: bool,
+        /// The revisions the walk could go on to.
         options: Vec<String>,
     },
+    /// A relative step goes past the base or a head.
     #[error("cannot count {steps:+} from `{from}`: only {available} revision(s) that way")]
     WalkPastEnd {
+        /// Where the walk starts.
         from: String,
+        /// The step asked for.
         steps: i64,
+        /// How many revisions there are that way.
         available: i64,
     },
+    /// `LABEL@REV` names a revision that is not on LABEL's branch.
     #[error("revision `{revision}` is not on branch `{label}`")]
-    NotInBranch { revision: String, label: String },
+    NotInBranch {
+        /// The revision.
+        revision: String,
+        /// The branch label.
+        label: String,
+    },
+    /// The target cannot be reached from where the database is, or counts
+    /// the wrong way for the operation; the message says what to write.
     #[error("{message}")]
-    Refused { message: String },
+    Refused {
+        /// Why.
+        message: String,
+    },
+    /// A target relative to the current revision (`+1`, `-1`) where no database is at hand
+    /// (`--sql`).
     #[error("`{input}` is counted from the database's current revision; it needs a database")]
-    NeedsDatabase { input: String },
+    NeedsDatabase {
+        /// The identifier as given.
+        input: String,
+    },
 }
 
 fn list(items: &[String]) -> String {

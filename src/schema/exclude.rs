@@ -22,6 +22,7 @@ pub struct ExcludeTables {
 /// A pattern that is not a valid glob.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{pattern}` is not a valid pattern: {reason}")]
+#[non_exhaustive]
 pub struct BadPattern {
     /// The pattern as written.
     pub pattern: String,

@@ -9,6 +9,10 @@
 //! dialect renderers, or keeps it to run verbatim. [`write`](mod@write) goes the other
 //! way: operations and schemas out as portable SQL, for the revision files
 //! autogenerate writes and the models `dump` prints.
+//!
+//! Applications may use [`parse::parse_schema`], [`write::write_ops`] and
+//! [`write::write_schema`]; the rest is internal, public for the `retort`
+//! binary and the tests (see "Stability" in the crate documentation).
 
 pub(crate) mod clauses;
 pub mod parse;

@@ -41,6 +41,7 @@ pub enum SqliteTarget {
 /// Why a URL was refused. Every `url` field holds the redacted URL, so an
 /// error can be shown, logged or serialised as it is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum UrlError {
     /// The URL was empty (or only white space).
     #[error("the database URL is empty")]

@@ -98,6 +98,7 @@ pub(super) fn autogen(error: &autogen::Error) -> Option<String> {
         }
         E::UnknownRevisions(_) => Some(UNKNOWN_REVISIONS.to_owned()),
         E::HasRevisions { .. } => Some(FROM_EMPTY.to_owned()),
+        _ => None,
     }
 }
 

@@ -111,8 +111,10 @@ pub(super) fn render_all(ops: &[Op], before: &Schema) -> Result<Vec<Rendered>, R
 /// False also when the operations do not render at all; `render_all` says
 /// why.
 ///
+/// Reached through the SQLite [`Dialect`](crate::dialect::Dialect):
+///
 /// ```
-/// use retort::dialect::sqlite::needs_foreign_keys_off;
+/// use retort::dialect::{DialectKind, dialect};
 /// use retort::op::Op;
 /// use retort::schema::{Column, Schema, Table, Type};
 ///
@@ -120,13 +122,14 @@ pub(super) fn render_all(ops: &[Op], before: &Schema) -> Result<Vec<Rendered>, R
 /// table.columns.push(Column::new("name", Type::Text));
 /// let before = Schema { tables: vec![table] };
 /// let rename = Op::RenameColumn { table: "t".into(), from: "name".into(), to: "title".into() };
-/// assert!(!needs_foreign_keys_off(&[rename], &before));
+/// let sqlite = dialect(DialectKind::Sqlite);
+/// assert!(!sqlite.needs_foreign_keys_off(&[rename], &before));
 /// let not_null = Op::AlterColumn {
 ///     table: "t".into(),
 ///     from: Column::new("name", Type::Text),
 ///     to: Column { nullable: false, ..Column::new("name", Type::Text) },
 /// };
-/// assert!(needs_foreign_keys_off(&[not_null], &before));
+/// assert!(sqlite.needs_foreign_keys_off(&[not_null], &before));
 /// ```
 pub fn needs_foreign_keys_off(ops: &[Op], before: &Schema) -> bool {
     plan(ops, before).is_ok_and(|plan| plan.rebuilds > 0)

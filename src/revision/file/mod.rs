@@ -46,9 +46,8 @@ use sha2::{Digest, Sha256};
 use crate::dialect::DialectKind;
 use crate::revision::Location;
 use crate::revision::direction::Direction;
-pub use crate::revision::name::{
-    InvalidName, MAX_ID_LEN, RevisionId, check_parents, validate_id, validate_label,
-};
+pub(crate) use crate::revision::name::check_parents;
+pub use crate::revision::name::{InvalidName, MAX_ID_LEN, RevisionId, validate_id, validate_label};
 pub use load::{load_dir, read};
 pub use parse::parse;
 pub use write::{NewRevision, file_name, render};
@@ -203,11 +202,14 @@ pub fn normalize_sql(sql: &str) -> String {
 
 /// Why a revision file could not be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The file or directory could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Io {
+        /// The file or directory.
         path: PathBuf,
+        /// The operating system's error.
         source: std::io::Error,
     },
     /// The file is larger than [`MAX_FILE_SIZE`].
@@ -216,12 +218,20 @@ pub enum Error {
         path.display(),
         MAX_FILE_SIZE / (1024 * 1024)
     )]
-    TooLarge { path: PathBuf, len: u64 },
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        len: u64,
+    },
     /// The file does not follow the format; `location` points at the cause.
     #[error("{location}: {message}")]
     Malformed {
+        /// Where in the file.
         location: Location,
+        /// What is wrong.
         message: String,
+        /// How to fix it, where there is a known fix.
         help: Option<String>,
     },
 }

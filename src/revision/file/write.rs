@@ -14,9 +14,9 @@ pub struct NewRevision {
     pub message: String,
     /// Written in UTC as `2026-11-26 11:00:00+00:00` (seconds precision).
     pub create_date: jiff::Timestamp,
-    /// Each must pass [`validate_label`].
+    /// Each must pass [`validate_label`](crate::revision::name::validate_label).
     pub branch_labels: Vec<String>,
-    /// Each must pass [`validate_label`].
+    /// Each must pass [`validate_label`](crate::revision::name::validate_label).
     pub depends_on: Vec<String>,
     /// Portable SQL; an empty body is written as a placeholder comment.
     pub upgrade_sql: String,
@@ -27,7 +27,7 @@ pub struct NewRevision {
 /// The body written for an empty upgrade, so the user sees where SQL goes.
 pub(super) const UPGRADE_PLACEHOLDER: &str = "-- write the upgrade SQL here";
 
-/// Writes a new revision file in the format [`parse`] reads.
+/// Writes a new revision file in the format [`parse`](super::parse) reads.
 ///
 /// ```
 /// use retort::revision::file::{NewRevision, render};

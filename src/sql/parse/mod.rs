@@ -144,6 +144,7 @@ pub struct Parsed {
 /// A statement that is not portable SQL, or a section that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{line}:{column}: {message}")]
+#[non_exhaustive]
 pub struct ParseError {
     /// 1-based line within the text given to [`parse`] or [`parse_schema`].
     pub line: usize,

@@ -4,6 +4,7 @@ use std::fmt;
 
 /// Why a section's SQL could not be split.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SplitError {
     /// A string, quoted identifier, dollar quote or block comment runs to the
     /// end of the text; `line` and `column` point at its opening.
@@ -50,6 +51,7 @@ impl SplitError {
 
 /// The construct an [`SplitError::Unterminated`] left open.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Unclosed {
     /// A string literal (`'…'`, `E'…'`, or `"…"` on MySQL).
     String,
@@ -74,6 +76,7 @@ impl fmt::Display for Unclosed {
 
 /// What is wrong with a MySQL `DELIMITER` directive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DelimiterProblem {
     /// `DELIMITER` with nothing after it on its line.
     Missing,
