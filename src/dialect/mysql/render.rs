@@ -398,7 +398,7 @@ fn create_index(table: &str, index: &Index) -> String {
 /// `RENAME INDEX` for the unnamed unique constraints a rename renames; the
 /// other constraints cannot be renamed in MySQL (see the module doc).
 fn rename_indexes(op: &Op, before: &Schema, table: &str) -> Vec<String> {
-    naming::renamed_by(op, before)
+    op.renamed_constraints(before)
         .into_iter()
         .filter(|r| r.kind == Kind::Unique)
         .map(|r| {

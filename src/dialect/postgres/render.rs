@@ -250,7 +250,7 @@ fn column_comment(table: &str, column: &str, comment: Option<&str>) -> String {
 /// `RENAME CONSTRAINT` for the unnamed constraints a rename renames (see the
 /// module doc); `table` is the table's name after the op.
 fn rename_constraints(op: &Op, before: &Schema, table: &str) -> Vec<String> {
-    naming::renamed_by(op, before)
+    op.renamed_constraints(before)
         .into_iter()
         .map(|r| {
             format!(

@@ -42,7 +42,7 @@ use sqlx::{AssertSqlSafe, Row};
 
 use crate::dialect::catalog::{Source, canonical_expression, declared_type, default_from_text};
 use crate::dialect::normalize::finish;
-use crate::naming::{ConstraintNames, name_slots};
+use crate::naming::forget_conventional_names;
 use crate::schema::{
     Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
 };
@@ -377,20 +377,6 @@ pub(crate) fn normalize(schema: &mut Schema) {
         }
     }
     finish(schema);
-}
-
-/// Takes off the declared names that [`ConstraintNames`] would give the
-/// constraints were they unnamed (worked out on the table without names,
-/// in declaration order, so before anything is sorted).
-fn forget_conventional_names(table: &mut Table) {
-    let mut unnamed = table.clone();
-    name_slots(&mut unnamed).for_each(|slot| *slot = None);
-    let names = ConstraintNames::of(&unnamed).in_order(table.primary_key.is_some());
-    for (slot, conventional) in name_slots(table).zip(names) {
-        if slot.as_ref() == Some(&conventional) {
-            *slot = None;
-        }
-    }
 }
 
 #[cfg(test)]
