@@ -112,3 +112,21 @@ fn json_column_renamed(backend: Backend) {
     );
 }
 per_backend!(json_column_renamed);
+
+/// A new table's foreign key to a key the same revision gives an existing
+/// table (a new primary key, a new column with a unique constraint) is
+/// added after that key: MySQL and PostgreSQL refuse it before (seed
+/// 7000191).
+fn new_table_references_a_key_added_alongside(backend: Backend) {
+    case(
+        backend,
+        "CREATE TABLE p (id INTEGER NOT NULL, k INTEGER NOT NULL, PRIMARY KEY (id));\n",
+        "CREATE TABLE p (id INTEGER NOT NULL, k INTEGER NOT NULL, u INTEGER, \
+         PRIMARY KEY (k), UNIQUE (u));\n\
+         CREATE TABLE c (id INTEGER PRIMARY KEY, r INTEGER REFERENCES p (k), \
+         s INTEGER REFERENCES p (u));\n",
+        &["INSERT INTO p (id, k) VALUES (1, 10)"],
+        &[("p", &["id", "k"])],
+    );
+}
+per_backend!(new_table_references_a_key_added_alongside);
