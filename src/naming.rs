@@ -28,9 +28,10 @@
 //! The names follow the table as it is now: renaming a table or a column
 //! changes the name an unnamed constraint should have, which is why the
 //! renderers rename such constraints along with the table or column where the
-//! database can (see each renderer).
+//! database can (see each renderer). A declared name equal to the
+//! conventional one is no name: the database cannot tell them apart, and
+//! revisions written by autogenerate spell the conventional names out.
 
-use crate::op::Op;
 use crate::schema::{Check, ForeignKey, PrimaryKey, Schema, Table, Unique};
 
 /// PostgreSQL's `NAMEDATALEN - 1`: the longest identifier, in bytes.
@@ -208,25 +209,11 @@ pub(crate) struct Renamed {
     pub to: String,
 }
 
-/// The unnamed constraints whose conventional name changes when `op` (a
-/// table or column rename) runs on `before`, so that a renderer can rename
-/// them along and a later drop finds them under the name it computes.
-pub(crate) fn renamed_by(op: &Op, before: &Schema) -> Vec<Renamed> {
-    let (old, new) = match op {
-        Op::RenameTable { from, to } => (from, to),
-        Op::RenameColumn { table, .. } => (table, table),
-        _ => return Vec::new(),
-    };
-    let Some(old_table) = before.table(old) else {
-        return Vec::new();
-    };
-    let mut after = before.clone();
-    if op.apply(&mut after).is_err() {
-        return Vec::new();
-    }
-    let Some(new_table) = after.table(new) else {
-        return Vec::new();
-    };
+/// The unnamed constraints of `old_table` whose conventional name differs
+/// on `new_table`, the same table after a table or column rename (see
+/// `Op::renamed_constraints`), so that a renderer can rename them along and
+/// a later drop finds them under the name it computes.
+pub(crate) fn renamed(old_table: &Table, new_table: &Table) -> Vec<Renamed> {
     let (was, is) = (
         ConstraintNames::of(old_table),
         ConstraintNames::of(new_table),
@@ -254,6 +241,20 @@ pub(crate) fn renamed_by(op: &Op, before: &Schema) -> Vec<Renamed> {
     pair(Kind::Check, &was.checks, &is.checks);
     pair(Kind::ForeignKey, &was.foreign_keys, &is.foreign_keys);
     renamed
+}
+
+/// Takes off the declared names that [`ConstraintNames`] would give the
+/// constraints were they unnamed (worked out on the table without names,
+/// in declaration order).
+pub(crate) fn forget_conventional_names(table: &mut Table) {
+    let mut unnamed = table.clone();
+    name_slots(&mut unnamed).for_each(|slot| *slot = None);
+    let names = ConstraintNames::of(&unnamed).in_order(table.primary_key.is_some());
+    for (slot, conventional) in name_slots(table).zip(names) {
+        if slot.as_ref() == Some(&conventional) {
+            *slot = None;
+        }
+    }
 }
 
 /// The one column of `table` a check's condition names, if it names exactly

@@ -2,6 +2,7 @@
 //! touches, so [`Op::reverse`] is exact and a dialect can render it from the
 //! op alone (MySQL's full `MODIFY COLUMN`, SQLite's table rebuild).
 
+use crate::naming::{self, Renamed};
 use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique};
 
 /// One change to a schema.
@@ -183,6 +184,30 @@ impl Op {
         }
     }
 
+    /// The unnamed constraints (or those named by the convention) whose
+    /// conventional name this table or column rename changes on `before`
+    /// ([`naming::renamed`]); none for other operations.
+    pub(crate) fn renamed_constraints(&self, before: &Schema) -> Vec<Renamed> {
+        let (old, new) = match self {
+            Op::RenameTable { from, to } => (from, to),
+            Op::RenameColumn { table, .. } => (table, table),
+            _ => return Vec::new(),
+        };
+        let Some(old_table) = before.table(old) else {
+            return Vec::new();
+        };
+        let mut after = before.clone();
+        if self.apply(&mut after).is_err() {
+            return Vec::new();
+        }
+        let Some(new_table) = after.table(new) else {
+            return Vec::new();
+        };
+        let mut old_table = old_table.clone();
+        naming::forget_conventional_names(&mut old_table);
+        naming::renamed(&old_table, new_table)
+    }
+
     /// The table the operation changes, if it changes one.
     pub fn table(&self) -> Option<&str> {
         match self {
@@ -305,7 +330,10 @@ impl Op {
                 if schema.table(to).is_some() {
                     return Err(ApplyError(format!("table `{to}` already exists")));
                 }
-                table_mut(schema, from)?.name = to.clone();
+                // Conventional names follow the table (see `naming`).
+                let table = table_mut(schema, from)?;
+                naming::forget_conventional_names(table);
+                table.name = to.clone();
                 for table in &mut schema.tables {
                     for key in &mut table.foreign_keys {
                         if &key.referenced_table == from {
@@ -338,6 +366,7 @@ impl Op {
                     )));
                 }
                 let index = column_index(table, from)?;
+                naming::forget_conventional_names(table);
                 table.columns[index].name = to.clone();
                 rename_in_constraints(table, from, to);
             }

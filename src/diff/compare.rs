@@ -82,8 +82,31 @@ pub fn diff(from: &Schema, to: &Schema, renames: Renames) -> Vec<Op> {
         compare_table(old_table, new_table, &renamed, renames, &mut plan);
     }
     rebind_keys_over_type_changes(from, to, &pairs, &renamed, &mut plan);
-    for table in order_for_creation(&created) {
-        plan.create_tables.push(table);
+    // A new table's key to a table whose columns or keys change waits for
+    // them: the referenced columns may only become a key (or exist) later
+    // in the revision, and MySQL and PostgreSQL refuse a foreign key
+    // without a key on the other end.
+    let changing: HashSet<String> = plan
+        .columns
+        .iter()
+        .chain(&plan.add_constraints)
+        .filter_map(|op| op.table().map(str::to_owned))
+        .collect();
+    for op in order_for_creation(&created) {
+        let Op::CreateTable(mut table) = op else {
+            plan.create_tables.push(op);
+            continue;
+        };
+        let (keep, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut table.foreign_keys)
+            .into_iter()
+            .partition(|k| !changing.contains(&k.referenced_table));
+        table.foreign_keys = keep;
+        plan.add_keys
+            .extend(wait.into_iter().map(|key| Op::AddForeignKey {
+                table: table.name.clone(),
+                key,
+            }));
+        plan.create_tables.push(Op::CreateTable(table));
     }
     plan.into_ops()
 }

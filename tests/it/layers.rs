@@ -16,8 +16,8 @@ const LAYERS: &[&str] = &[
     "regular_file", // opening only regular files; a leaf
     "suggest",      // "did you mean"; a leaf
     "schema",       // what a database looks like
-    "op",           // one change to a schema
     "naming",       // the portable naming convention for constraints
+    "op",           // one change to a schema
     "sql",          // portable SQL in and out, and the statement splitter
     "dialect",      // what differs per database; pure
     "diff",         // two schemas into the ops between them

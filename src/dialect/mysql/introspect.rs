@@ -22,7 +22,8 @@
 //!
 //! Quirks read back (see also docs/architecture.md, "Driver traps the code works around"):
 //! - MariaDB's `JSON` is `LONGTEXT` with a check `json_valid(col)` named
-//!   after the column: read as JSON, the check dropped;
+//!   after the column (or what it was called when made): read as JSON, the
+//!   check dropped;
 //! - `tinyint(1)` is BOOLEAN, and its `0`/`1` defaults `FALSE`/`TRUE`;
 //!   display widths (`int(11)`, MariaDB) are ignored; `datetime(6)` is
 //!   TIMESTAMP (TIMESTAMP WITH TIME ZONE is stored as the same), `longblob`
@@ -189,11 +190,12 @@ pub(crate) async fn introspect(
         let name: String = row.try_get(1)?;
         let clause: String = row.try_get(2)?;
         let expression = crate::dialect::catalog::canonical_expression(&clause, Source::Mysql);
-        // MariaDB's JSON: LONGTEXT plus this check, named after the column.
-        if let Some(column) = table.columns.iter_mut().find(|c| c.name == name)
-            && column.ty == Type::Other("longtext".into())
-            && expression == format!("json_valid({})", canonical_name(&name))
-        {
+        // MariaDB's JSON: LONGTEXT plus this check, named after the column
+        // it was made for; a column rename leaves the name behind.
+        if let Some(column) = table.columns.iter_mut().find(|c| {
+            c.ty == Type::Other("longtext".into())
+                && expression == format!("json_valid({})", canonical_name(&c.name))
+        }) {
             column.ty = Type::Json;
             continue;
         }

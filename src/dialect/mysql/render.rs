@@ -49,15 +49,19 @@
 //!   (<https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html>)
 //!   and MariaDB 10.11 accepts the statement but silently drops the action.
 //!
-//! Left to the server, which names the problem: dropping an index a foreign
-//! key relies on, `AUTO_INCREMENT` on a column that is not a key, and
+//! An index, unique or primary key dropped while a foreign key relies on
+//! it gives the key an index of its own in the same statement (InnoDB would
+//! refuse the drop otherwise; see `keep_key_indexes`).
+//!
+//! Left to the server, which names the problem: `AUTO_INCREMENT` on a column that is not a key, and
 //! dropping the primary key of an `AUTO_INCREMENT` column.
 
 use super::Mysql;
 use crate::dialect::{Dialect, RenderError};
-use crate::naming::{self, Kind};
+use crate::naming::{self, ConstraintNames, Kind};
 use crate::op::Op;
 use crate::schema::{Action, Default, ForeignKey, Schema, Table, Type};
+use crate::sql::clauses;
 use crate::sql::write::{Spelling, Writer};
 
 /// The statements' pieces MySQL shares with the other databases.
@@ -122,19 +126,30 @@ pub(super) fn render(op: &Op, before: &Schema) -> Result<Vec<String>, RenderErro
         Op::AddPrimaryKey { table, key } => {
             indexable(before.table(table), table, &key.columns)?;
             // MySQL calls every primary key `PRIMARY`, whatever it is given.
-            vec![W.add_constraint(table, &W.primary_key(None, key))]
+            vec![format!(
+                "{}{}",
+                W.add_constraint(table, &W.primary_key(None, key)),
+                drop_key_indexes(before, table, &key.columns)
+            )]
         }
-        Op::DropPrimaryKey { table, .. } => {
-            vec![format!("ALTER TABLE {} DROP PRIMARY KEY", q(table))]
-        }
+        Op::DropPrimaryKey { table, .. } => vec![format!(
+            "ALTER TABLE {} {}DROP PRIMARY KEY",
+            q(table),
+            keep_key_indexes(before, table, op)
+        )],
         Op::AddUnique { table, unique } => {
             indexable(before.table(table), table, &unique.columns)?;
             let name = naming::unique_name(before, table, unique);
-            vec![W.add_constraint(table, &W.unique(Some(&name), unique))]
+            vec![format!(
+                "{}{}",
+                W.add_constraint(table, &W.unique(Some(&name), unique)),
+                drop_key_indexes(before, table, &unique.columns)
+            )]
         }
         Op::DropUnique { table, unique } => vec![format!(
-            "ALTER TABLE {} DROP INDEX {}",
+            "ALTER TABLE {} {}DROP INDEX {}",
             q(table),
+            keep_key_indexes(before, table, op),
             q(&naming::unique_name(before, table, unique))
         )],
         Op::AddCheck { table, check } => {
@@ -164,13 +179,31 @@ pub(super) fn render(op: &Op, before: &Schema) -> Result<Vec<String>, RenderErro
         }
         Op::CreateIndex { table, index } => {
             indexable(before.table(table), table, &index.columns)?;
-            vec![W.create_index(table, index)]
+            let drop = drop_key_indexes(before, table, &index.columns);
+            if drop.is_empty() {
+                vec![W.create_index(table, index)]
+            } else {
+                vec![format!(
+                    "ALTER TABLE {} ADD {}INDEX {} ({}){drop}",
+                    q(table),
+                    if index.unique { "UNIQUE " } else { "" },
+                    q(&index.name),
+                    list(&index.columns)
+                )]
+            }
         }
-        // Index names are per table in MySQL. An index a foreign key relies
-        // on cannot be dropped ("needed in a foreign key constraint"): the
-        // database says so, naming it.
+        // Index names are per table in MySQL.
         Op::DropIndex { table, index } => {
-            vec![format!("DROP INDEX {} ON {}", q(&index.name), q(table))]
+            let keep = keep_key_indexes(before, table, op);
+            if keep.is_empty() {
+                vec![format!("DROP INDEX {} ON {}", q(&index.name), q(table))]
+            } else {
+                vec![format!(
+                    "ALTER TABLE {} {keep}DROP INDEX {}",
+                    q(table),
+                    q(&index.name)
+                )]
+            }
         }
         Op::SetTableComment { table, from, to } => {
             if from == to {
@@ -186,6 +219,11 @@ pub(super) fn render(op: &Op, before: &Schema) -> Result<Vec<String>, RenderErro
         }
         Op::Data(sql) | Op::Raw(sql) => vec![sql.clone()],
     })
+}
+
+/// Names quoted for MySQL, comma-separated.
+fn list(columns: &[String]) -> String {
+    clauses::names(columns, q)
 }
 
 fn q(name: &str) -> String {
@@ -334,6 +372,63 @@ fn has_implicit_index(table: &Table, key: &ForeignKey, name: &str) -> bool {
     !indexed && !shared && !table.indexes.iter().any(|i| i.name == name)
 }
 
+/// `ADD INDEX <key> (…), ` for each foreign key of `table` that only the
+/// index, unique or primary key `gone` drops serves. InnoDB drops the index
+/// it made for a key once another index can serve the key, and refuses to
+/// drop that other one ("needed in a foreign key constraint",
+/// <https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html>):
+/// the key gets an index of its own back in the same statement, named as
+/// InnoDB names its own, so introspection and `DropForeignKey` treat it as
+/// the implicit one.
+fn keep_key_indexes(before: &Schema, table: &str, gone: &Op) -> String {
+    let Some(was) = before.table(table) else {
+        return String::new();
+    };
+    let mut left = was.clone();
+    match gone {
+        Op::DropIndex { index, .. } => left.indexes.retain(|i| i.name != index.name),
+        Op::DropUnique { unique, .. } => left.uniques.retain(|u| u.columns != unique.columns),
+        Op::DropPrimaryKey { .. } => left.primary_key = None,
+        _ => return String::new(),
+    }
+    let served = |table: &Table, key: &ForeignKey| {
+        table
+            .primary_key
+            .iter()
+            .map(|k| &k.columns)
+            .chain(table.uniques.iter().map(|u| &u.columns))
+            .chain(table.indexes.iter().map(|i| &i.columns))
+            .any(|columns| columns.starts_with(&key.columns))
+    };
+    let names = ConstraintNames::of(was).foreign_keys;
+    was.foreign_keys
+        .iter()
+        .zip(names)
+        .filter(|(key, _)| served(was, key) && !served(&left, key))
+        .map(|(key, name)| format!("ADD INDEX {} ({}), ", q(&name), list(&key.columns)))
+        .collect()
+}
+
+/// `, DROP INDEX <key>` for each foreign key of `table` whose own index
+/// (InnoDB's, or one `keep_key_indexes` gave it) an index on `columns` makes
+/// redundant. InnoDB drops its own by itself but not one made by a
+/// statement, which would linger, hidden by introspection, and clash when
+/// the key needs one again.
+fn drop_key_indexes(before: &Schema, table: &str, columns: &[String]) -> String {
+    let Some(was) = before.table(table) else {
+        return String::new();
+    };
+    let names = ConstraintNames::of(was).foreign_keys;
+    was.foreign_keys
+        .iter()
+        .zip(names)
+        .filter(|(key, name)| {
+            columns.starts_with(&key.columns) && has_implicit_index(was, key, name)
+        })
+        .map(|(_, name)| format!(", DROP INDEX {}", q(&name)))
+        .collect()
+}
+
 /// `CONSTRAINT name FOREIGN KEY (…) REFERENCES t (…) [ON DELETE …] [ON
 /// UPDATE …]`, or why MySQL cannot have it.
 fn foreign_key(table: &str, name: Option<&str>, key: &ForeignKey) -> Result<String, RenderError> {
@@ -352,7 +447,7 @@ fn foreign_key(table: &str, name: Option<&str>, key: &ForeignKey) -> Result<Stri
 /// `RENAME INDEX` for the unnamed unique constraints a rename renames; the
 /// other constraints cannot be renamed in MySQL (see the module doc).
 fn rename_indexes(op: &Op, before: &Schema, table: &str) -> Vec<String> {
-    naming::renamed_by(op, before)
+    op.renamed_constraints(before)
         .into_iter()
         .filter(|r| r.kind == Kind::Unique)
         .map(|r| {

@@ -374,7 +374,7 @@ impl<S: Spelling + ?Sized> Writer<'_, S> {
         if !self.0.names_constraints() {
             return Vec::new();
         }
-        naming::renamed_by(op, before)
+        op.renamed_constraints(before)
             .into_iter()
             .map(|r| {
                 self.alter_table(

@@ -8,6 +8,7 @@
 //! own [`Connection`], not through the binary under test.
 
 mod autogen;
+mod autogen_judge;
 mod bookkeeping;
 mod checksum;
 mod conformance;

@@ -1,0 +1,132 @@
+//! Failure classes the judge found, each kept as a small hand-written case
+//! that runs the judge's whole round trip on every database.
+
+use super::super::{Backend, per_backend};
+use super::schema::row_select;
+use super::{Outcome, Script, run};
+
+/// Runs one case; every step must pass.
+fn case(backend: Backend, before: &str, after: &str, inserts: &[&str], rows: &[(&str, &[&str])]) {
+    let script = Script {
+        before: before.to_owned(),
+        after: after.to_owned(),
+        inserts: inserts.iter().map(|s| (*s).to_owned()).collect(),
+        rows: rows
+            .iter()
+            .map(|(table, columns)| ((*table).to_owned(), row_select(backend, table, columns)))
+            .collect(),
+        renames: true,
+    };
+    match run(backend, &script) {
+        None | Some(Outcome::Passed) => {}
+        Some(other) => panic!("{backend}: {other:?}\n--- before\n{before}--- after\n{after}"),
+    }
+}
+
+/// The first revision spells the primary key's conventional name out
+/// (`CONSTRAINT t1_pkey PRIMARY KEY`); a table rename must still rename it
+/// on PostgreSQL, or `check` finds `t1_pkey` where the models want
+/// `t2_pkey` (seed 1592590351 of the first run).
+fn table_rename_renames_a_spelled_out_conventional_key(backend: Backend) {
+    case(
+        backend,
+        "CREATE TABLE t1 (id INTEGER NOT NULL, n INTEGER, PRIMARY KEY (id), CHECK (n >= 0));\n\
+         CREATE TABLE u (c INTEGER, FOREIGN KEY (c) REFERENCES t1 (id));\n",
+        "CREATE TABLE t2 (id INTEGER NOT NULL, n INTEGER, PRIMARY KEY (id), CHECK (n >= 0));\n\
+         CREATE TABLE u (c INTEGER, FOREIGN KEY (c) REFERENCES t2 (id));\n",
+        &["INSERT INTO t1 (id, n) VALUES (1, 2)"],
+        &[("u", &["c"])],
+    );
+}
+per_backend!(table_rename_renames_a_spelled_out_conventional_key);
+
+/// MySQL: an index added on a foreign key's column makes InnoDB drop the
+/// index it made for the key; the downgrade's `DROP INDEX` then needs the
+/// key's own index back (seed 1592590397).
+fn index_on_a_foreign_key_column_is_dropped_again(backend: Backend) {
+    let before = "CREATE TABLE p (id INTEGER PRIMARY KEY);\n\
+                  CREATE TABLE c (id INTEGER PRIMARY KEY, r INTEGER, \
+                  FOREIGN KEY (r) REFERENCES p (id) ON DELETE SET NULL);\n";
+    case(
+        backend,
+        before,
+        &format!("{before}CREATE INDEX c_r_ix ON c (r);\n"),
+        &[
+            "INSERT INTO p (id) VALUES (1)",
+            "INSERT INTO c (id, r) VALUES (1, 1)",
+        ],
+        &[("c", &["id", "r"])],
+    );
+}
+per_backend!(index_on_a_foreign_key_column_is_dropped_again);
+
+/// MySQL: a unique constraint, a unique index and a composite primary key
+/// that a foreign key relies on, dropped: the key keeps an index.
+fn keys_a_foreign_key_relies_on_are_dropped(backend: Backend) {
+    case(
+        backend,
+        "CREATE TABLE p (id INTEGER PRIMARY KEY);\n\
+         CREATE TABLE c (a INTEGER NOT NULL, b INTEGER NOT NULL, u INTEGER, v INTEGER, \
+         PRIMARY KEY (a, b), UNIQUE (u), \
+         FOREIGN KEY (a) REFERENCES p (id), FOREIGN KEY (u) REFERENCES p (id), \
+         FOREIGN KEY (v) REFERENCES p (id));\n\
+         CREATE UNIQUE INDEX c_v_ix ON c (v);\n",
+        "CREATE TABLE p (id INTEGER PRIMARY KEY);\n\
+         CREATE TABLE c (a INTEGER NOT NULL, b INTEGER NOT NULL, u INTEGER, v INTEGER, \
+         FOREIGN KEY (a) REFERENCES p (id), FOREIGN KEY (u) REFERENCES p (id), \
+         FOREIGN KEY (v) REFERENCES p (id));\n",
+        &[
+            "INSERT INTO p (id) VALUES (1)",
+            "INSERT INTO c (a, b, u, v) VALUES (1, 2, 1, 1)",
+        ],
+        &[("c", &["a", "b", "u", "v"])],
+    );
+}
+per_backend!(keys_a_foreign_key_relies_on_are_dropped);
+
+/// SQLite makes no index for a unique constraint on the primary key's
+/// columns, so it never reads one back: the models' must not count
+/// (seed 1592590547).
+fn unique_on_the_primary_key_columns(backend: Backend) {
+    case(
+        backend,
+        "CREATE TABLE t (a INTEGER NOT NULL, b INTEGER NOT NULL, c INTEGER, PRIMARY KEY (a));\n",
+        "CREATE TABLE t (a INTEGER NOT NULL, b INTEGER NOT NULL, c INTEGER, \
+         PRIMARY KEY (b, a), UNIQUE (b, a));\n",
+        &["INSERT INTO t (a, b, c) VALUES (1, 2, 3)"],
+        &[("t", &["a", "b", "c"])],
+    );
+}
+per_backend!(unique_on_the_primary_key_columns);
+
+/// MariaDB: a JSON column is LONGTEXT with a check named after the column;
+/// renamed, the check keeps its name, and the column must still read as
+/// JSON (seed 1010).
+fn json_column_renamed(backend: Backend) {
+    case(
+        backend,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, doc JSON NOT NULL);\n",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, body JSON NOT NULL);\n",
+        &["INSERT INTO t (id, doc) VALUES (1, '{\"k\": 1}')"],
+        &[("t", &["id"])],
+    );
+}
+per_backend!(json_column_renamed);
+
+/// A new table's foreign key to a key the same revision gives an existing
+/// table (a new primary key, a new column with a unique constraint) is
+/// added after that key: MySQL and PostgreSQL refuse it before (seed
+/// 7000191).
+fn new_table_references_a_key_added_alongside(backend: Backend) {
+    case(
+        backend,
+        "CREATE TABLE p (id INTEGER NOT NULL, k INTEGER NOT NULL, PRIMARY KEY (id));\n",
+        "CREATE TABLE p (id INTEGER NOT NULL, k INTEGER NOT NULL, u INTEGER, \
+         PRIMARY KEY (k), UNIQUE (u));\n\
+         CREATE TABLE c (id INTEGER PRIMARY KEY, r INTEGER REFERENCES p (k), \
+         s INTEGER REFERENCES p (u));\n",
+        &["INSERT INTO p (id, k) VALUES (1, 10)"],
+        &[("p", &["id", "k"])],
+    );
+}
+per_backend!(new_table_references_a_key_added_alongside);
