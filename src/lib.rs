@@ -5,6 +5,7 @@
 //! [`revision::RevisionGraph`] orders them, and a [`revision::Target`]
 //! resolves into a [`revision::Plan`] of steps.
 
+pub mod alembic;
 pub mod autogen;
 pub mod config;
 pub mod connection;

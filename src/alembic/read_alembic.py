@@ -1,0 +1,306 @@
+# Reads an Alembic project for `retort import alembic` (docs/adopting-from-alembic.md)
+# and prints one JSON document on stdout. Compiled into retort and run once,
+# with the user's python, for the whole graph.
+#
+#   python read_alembic.py ALEMBIC_INI DIALECT[,DIALECT...]
+#
+# The revision files are first read as text (ast), so that a syntax error, a
+# duplicate id or a parent no file has is reported with its file and line
+# instead of Alembic's traceback. The graph is then loaded with Alembic's own
+# Config and ScriptDirectory, and each revision's upgrade() and downgrade()
+# is run in Alembic's offline mode (as_sql) for each dialect. env.py is not
+# run: offline, it only chooses the URL and the version table, and running a
+# revision's functions directly keeps Alembic's version-table statements and
+# BEGIN/COMMIT out of the SQL.
+#
+# SQLite's batch mode reflects the table, which offline mode cannot do; for
+# SQLite every revision also runs, in graph order, against a scratch SQLite
+# database, and the statements it executed serve where offline mode failed.
+# A revision whose run there reads rows (a SELECT that is not reflection) or
+# binds parameters is reported as needing a hand.
+
+import ast
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import traceback
+
+
+def fail(path, line, message):
+    print(json.dumps({"error": {"path": path, "line": line, "message": message}}))
+    sys.exit(0)
+
+
+def literal_ids(node):
+    """None, a string, or a tuple/list of strings, as a list; None when the
+    value is not a literal (computed: left to Alembic)."""
+    try:
+        value = ast.literal_eval(node)
+    except Exception:
+        return None
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def scan(locations):
+    """Every revision file's id, parents and their lines, read as text."""
+    found = {}
+    files = []
+    for location in locations:
+        if not os.path.isdir(location):
+            continue
+        for name in sorted(os.listdir(location)):
+            if not name.endswith(".py") or name.startswith("__"):
+                continue
+            files.append(os.path.join(location, name))
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        try:
+            tree = ast.parse(text, filename=path)
+        except SyntaxError as e:
+            fail(path, e.lineno or 1, "not valid Python: %s" % e.msg)
+        assigned = {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign):
+                targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+                value = node.value
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                targets = [node.target.id]
+                value = node.value
+            else:
+                continue
+            for target in targets:
+                if value is not None:
+                    assigned[target] = (node.lineno, value)
+        if "revision" not in assigned:
+            fail(path, 1, "no `revision = ...` assignment: is this a revision file?")
+        line, value = assigned["revision"]
+        ids = literal_ids(value)
+        if not ids or len(ids) != 1:
+            fail(path, line, "`revision` must be one string")
+        rev = ids[0]
+        if rev in found:
+            first = found[rev]
+            fail(path, line, "duplicate revision id `%s`, also in %s:%d" % (rev, first["path"], first["line"]))
+        if "down_revision" not in assigned:
+            fail(path, line, "no `down_revision = ...` assignment (None for a base revision)")
+        down_line, down_value = assigned["down_revision"]
+        found[rev] = {
+            "path": path,
+            "line": line,
+            "down_line": down_line,
+            "down": literal_ids(down_value),
+        }
+    for rev, info in found.items():
+        for parent in info["down"] or []:
+            if parent not in found:
+                fail(info["path"], info["down_line"], "down_revision names `%s`, which no revision file has" % parent)
+    return found
+
+
+def as_list(value):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return list(value)
+
+
+def create_date(module):
+    doc = module.__doc__ or ""
+    match = re.search(r"^\s*Create Date:\s*(.+?)\s*$", doc, re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def mysql_for_mariadb(sql):
+    # Alembic writes MySQL 8's DROP CHECK, which MariaDB refuses; both accept
+    # DROP CONSTRAINT (MySQL since 8.0.19, MariaDB since 10.2).
+    return re.sub(r"(ALTER TABLE \S+ )DROP CHECK ", r"\1DROP CONSTRAINT ", sql)
+
+
+def offline(module, function, dialect):
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+
+    out = io.StringIO()
+    context = MigrationContext.configure(
+        dialect_name=dialect,
+        opts={"as_sql": True, "output_buffer": out, "literal_binds": True},
+    )
+    try:
+        with Operations.context(context):
+            getattr(module, function)()
+    except Exception as e:
+        return {"error": error_text(e)}
+    sql = out.getvalue().strip()
+    if dialect == "mysql":
+        sql = mysql_for_mariadb(sql)
+    return {"sql": sql}
+
+
+def error_text(e):
+    text = "%s: %s" % (type(e).__name__, e)
+    return text.strip()
+
+
+REFLECTION = re.compile(r"^\s*PRAGMA\b|\bsqlite_(master|temp_master|schema)\b", re.IGNORECASE)
+
+
+class Capture:
+    """The SQLite scratch database: each revision run online, in graph
+    order, recording the statements it executed."""
+
+    def __init__(self, scripts):
+        from sqlalchemy import create_engine, event
+
+        self.dir = tempfile.TemporaryDirectory()
+        self.engine = create_engine("sqlite:///" + os.path.join(self.dir.name, "scratch.db"))
+        self.recorded = None
+        event.listen(self.engine, "before_cursor_execute", self.record)
+        self.results = {}
+        broken = None
+        for script in scripts:
+            if broken is not None:
+                self.results[script.revision] = {
+                    "upgrade": {"error": "not captured: revision %s failed before it" % broken},
+                    "downgrade": {"error": "not captured: revision %s failed before it" % broken},
+                }
+                continue
+            result = {}
+            for function in ("upgrade", "downgrade", None):
+                outcome = self.run(script.module, function or "upgrade", function is not None)
+                if function is None:
+                    if "error" in outcome:
+                        broken = script.revision
+                else:
+                    result[function] = outcome
+            self.results[script.revision] = result
+            if "error" in result["upgrade"] or "error" in result["downgrade"]:
+                broken = broken or script.revision
+
+    def record(self, conn, cursor, statement, parameters, context, executemany):
+        if self.recorded is not None:
+            self.recorded.append((statement, parameters))
+
+    def run(self, module, function, keep):
+        from alembic.operations import Operations
+        from alembic.runtime.migration import MigrationContext
+
+        self.recorded = [] if keep else None
+        try:
+            with self.engine.begin() as conn:
+                context = MigrationContext.configure(connection=conn)
+                with Operations.context(context):
+                    getattr(module, function)()
+        except Exception as e:
+            self.recorded = None
+            return {"error": error_text(e)}
+        recorded, self.recorded = self.recorded or [], None
+        statements = []
+        for statement, parameters in recorded:
+            if REFLECTION.search(statement):
+                continue
+            if parameters or re.match(r"\s*SELECT\b", statement, re.IGNORECASE):
+                return {"error": "reads or writes rows through the connection (%s)" % statement.strip().split("\n")[0]}
+            statements.append(statement.strip().rstrip(";") + ";")
+        return {"sql": "\n\n".join(statements)}
+
+
+def topological(scripts, revision_map):
+    by_id = {s.revision: s for s in scripts}
+    needs = {}
+    for s in scripts:
+        ids = set(as_list(s.down_revision))
+        for dep in as_list(s.dependencies):
+            ids.add(revision_map.get_revision(dep).revision)
+        needs[s.revision] = ids
+    done, order = set(), []
+    pending = sorted(by_id)
+    while pending:
+        ready = [r for r in pending if needs[r] <= done]
+        if not ready:
+            break
+        for r in ready:
+            done.add(r)
+            order.append(by_id[r])
+        pending = [r for r in pending if r not in done]
+    return order
+
+
+def main():
+    ini, dialects = sys.argv[1], [d for d in sys.argv[2].split(",") if d]
+    try:
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+    except ImportError as e:
+        print(json.dumps({"missing": str(e)}))
+        return
+
+    config = Config(ini)
+    try:
+        directory = ScriptDirectory.from_config(config)
+    except Exception as e:
+        fail(ini, 1, error_text(e))
+    if dialects == ["auto"]:
+        # The default: the database of the configured URL.
+        from sqlalchemy.engine import make_url
+
+        url = config.get_main_option("sqlalchemy.url")
+        if not url:
+            fail(ini, 1, "sqlalchemy.url is empty: name the databases with --dialect")
+        try:
+            name = make_url(url).get_backend_name()
+        except Exception as e:
+            fail(ini, 1, "sqlalchemy.url cannot be read (%s): name the databases with --dialect" % type(e).__name__)
+        dialects = ["mysql" if name == "mariadb" else name]
+    found = scan(directory._version_locations)
+    try:
+        scripts = list(directory.walk_revisions())
+    except Exception as e:
+        fail(ini, 1, error_text(e))
+    ordered = topological(scripts, directory.revision_map)
+    capture = Capture(ordered) if "sqlite" in dialects else None
+    revisions = []
+    for script in ordered:
+        sql = {}
+        for dialect in dialects:
+            sql[dialect] = {}
+            for function in ("upgrade", "downgrade"):
+                outcome = offline(script.module, function, dialect)
+                if "error" in outcome and capture is not None and dialect == "sqlite":
+                    captured = capture.results.get(script.revision, {}).get(function)
+                    if captured is not None and "sql" in captured:
+                        outcome = captured
+                sql[dialect][function] = outcome
+        revisions.append(
+            {
+                "id": script.revision,
+                "down_revisions": as_list(script.down_revision),
+                "branch_labels": sorted(as_list(script._orig_branch_labels)),
+                "depends_on": as_list(script.dependencies),
+                "message": script.doc or "",
+                "create_date": create_date(script.module),
+                "path": script.path,
+                "line": found.get(script.revision, {}).get("line", 1),
+                "sql": sql,
+            }
+        )
+    print(json.dumps({"dialects": dialects, "revisions": revisions}))
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except SystemExit:
+        raise
+    except Exception:
+        print(json.dumps({"error": {"path": sys.argv[1], "line": 1, "message": traceback.format_exc()}}))
