@@ -186,14 +186,15 @@ fn sections(
             Outcome::Error(_) => None,
         })
         .collect();
-    if failed.is_empty() && !written.is_empty() {
-        if let Some(after) = portable(&written, before) {
-            return Written {
-                text: format!("\n-- migrate:{function}\n{}\n", written[0].1),
-                after: Some(after),
-                needs_a_hand: None,
-            };
-        }
+    if failed.is_empty()
+        && !written.is_empty()
+        && let Some(after) = portable(&written, before)
+    {
+        return Written {
+            text: format!("\n-- migrate:{function}\n{}\n", written[0].1),
+            after: Some(after),
+            needs_a_hand: None,
+        };
     }
     let mut text = format!("\n-- migrate:{function}\n");
     let needs_a_hand = if failed.is_empty() {
