@@ -20,6 +20,9 @@ use crate::schema::Schema;
 use crate::sql::parse::parse_into;
 use crate::sql::split::split;
 
+/// The name prefix of the table Alembic's SQLite batch mode copies into.
+const SQLITE_REBUILD: &str = "_alembic_tmp_";
+
 /// The project an import writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
@@ -233,6 +236,20 @@ fn sections(
         })
     };
     for (kind, sql) in &written {
+        if *kind == DialectKind::Sqlite && sql.contains(SQLITE_REBUILD) {
+            // Alembic's batch rebuild drops the table other tables' foreign
+            // keys point at, which SQLite refuses while their rows exist and
+            // enforcement is on, as it is in retort's session (Alembic's
+            // driver leaves it off). `PRAGMA foreign_keys` does nothing
+            // inside a transaction (sqlite.org/pragma.html#pragma_foreign_keys),
+            // so the section runs outside one.
+            text.push_str(&format!(
+                "\n-- migrate:{function} {kind} transaction=false\n\
+                 PRAGMA foreign_keys = OFF;\n\n{sql}\n\n\
+                 PRAGMA foreign_keys = ON;\n"
+            ));
+            continue;
+        }
         text.push_str(&format!("\n-- migrate:{function} {kind}\n"));
         if !sql.is_empty() {
             text.push_str(sql);

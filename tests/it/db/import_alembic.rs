@@ -191,7 +191,20 @@ fn import_alembic_twin(backend: Backend) {
             current.to_string().contains(id),
             "after alembic upgrade {id}: {current}"
         );
+        if *id == "7e3f1a9c5d42" {
+            // Rows the rebuilds on the way must keep (SQLite's batch mode
+            // drops a table other tables' foreign keys point at).
+            db.execute("INSERT INTO users (id, email, full_name) VALUES (1, 'a@b.c', 'A')");
+            db.execute("INSERT INTO accounts (id, user_id, name) VALUES (1, 1, 'main')");
+            db.execute("INSERT INTO transactions (account_id, amount) VALUES (1, 5)");
+        }
         run(&project, &db, &["upgrade", "head"]).success();
+        if *id == "7e3f1a9c5d42" {
+            assert_eq!(db.query("SELECT status FROM sync_state"), ["idle"]);
+            run(&project, &db, &["downgrade", id]).success();
+            run(&project, &db, &["upgrade", "head"]).success();
+            assert_eq!(db.query("SELECT account_id FROM transactions"), ["1"]);
+        }
         assert_eq!(
             dump(&project, &db),
             straight,
