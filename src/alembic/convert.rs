@@ -297,3 +297,6 @@ fn same(a: &str, b: &str) -> bool {
     };
     words(a) == words(b)
 }
+
+#[cfg(test)]
+mod tests;
