@@ -127,24 +127,34 @@ def mysql_for_mariadb(sql):
     return re.sub(r"(ALTER TABLE \S+ )DROP CHECK ", r"\1DROP CONSTRAINT ", sql)
 
 
-def offline(module, function, dialect):
-    from alembic.operations import Operations
-    from alembic.runtime.migration import MigrationContext
+class Offline:
+    """Alembic's offline mode for one dialect; one context serves every
+    revision (configuring one per call costs more than running most)."""
 
-    out = io.StringIO()
-    context = MigrationContext.configure(
-        dialect_name=dialect,
-        opts={"as_sql": True, "output_buffer": out, "literal_binds": True},
-    )
-    try:
-        with Operations.context(context):
-            getattr(module, function)()
-    except Exception as e:
-        return {"error": error_text(e)}
-    sql = out.getvalue().strip()
-    if dialect == "mysql":
-        sql = mysql_for_mariadb(sql)
-    return {"sql": sql}
+    def __init__(self, dialect):
+        from alembic.runtime.migration import MigrationContext
+
+        self.dialect = dialect
+        self.out = io.StringIO()
+        self.context = MigrationContext.configure(
+            dialect_name=dialect,
+            opts={"as_sql": True, "output_buffer": self.out, "literal_binds": True},
+        )
+
+    def run(self, module, function):
+        from alembic.operations import Operations
+
+        self.out.seek(0)
+        self.out.truncate()
+        try:
+            with Operations.context(self.context):
+                getattr(module, function)()
+        except Exception as e:
+            return {"error": error_text(e)}
+        sql = self.out.getvalue().strip()
+        if self.dialect == "mysql":
+            sql = mysql_for_mariadb(sql)
+        return {"sql": sql}
 
 
 def error_text(e):
@@ -156,36 +166,49 @@ REFLECTION = re.compile(r"^\s*PRAGMA\b|\bsqlite_(master|temp_master|schema)\b", 
 
 
 class Capture:
-    """The SQLite scratch database: each revision run online, in graph
-    order, recording the statements it executed."""
+    """The SQLite scratch database: every revision runs online, in graph
+    order; for those offline mode could not write, the statements executed
+    by the upgrade and the downgrade are recorded (and the upgrade run
+    again)."""
 
-    def __init__(self, scripts):
+    def __init__(self):
         from sqlalchemy import create_engine, event
 
         self.dir = tempfile.TemporaryDirectory()
         self.engine = create_engine("sqlite:///" + os.path.join(self.dir.name, "scratch.db"))
         self.recorded = None
+        self.broken = None
+        self.raised = False
+        event.listen(self.engine, "connect", self.fast)
         event.listen(self.engine, "before_cursor_execute", self.record)
-        self.results = {}
-        broken = None
-        for script in scripts:
-            if broken is not None:
-                self.results[script.revision] = {
-                    "upgrade": {"error": "not captured: revision %s failed before it" % broken},
-                    "downgrade": {"error": "not captured: revision %s failed before it" % broken},
-                }
-                continue
-            result = {}
-            for function in ("upgrade", "downgrade", None):
-                outcome = self.run(script.module, function or "upgrade", function is not None)
-                if function is None:
-                    if "error" in outcome:
-                        broken = script.revision
-                else:
-                    result[function] = outcome
-            self.results[script.revision] = result
-            if "error" in result["upgrade"] or "error" in result["downgrade"]:
-                broken = broken or script.revision
+
+    def step(self, script, wanted):
+        """Runs `script`'s upgrade; with `wanted`, returns what its upgrade
+        and downgrade executed."""
+        if self.broken is not None:
+            why = {"error": "not captured: revision %s failed before it on the scratch SQLite database" % self.broken}
+            return {"upgrade": why, "downgrade": why}
+        if not wanted:
+            if "error" in self.run(script.module, "upgrade", False):
+                self.broken = script.revision
+            return {}
+        # A run that raised was rolled back; one that read rows was not.
+        result = {"upgrade": self.run(script.module, "upgrade", True)}
+        if self.raised:
+            self.broken = script.revision
+            return result
+        result["downgrade"] = self.run(script.module, "downgrade", True)
+        if self.raised or "error" in self.run(script.module, "upgrade", False):
+            self.broken = script.revision
+        return result
+
+    @staticmethod
+    def fast(dbapi_connection, record):
+        # A scratch file: no need to wait for the disk after each revision.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous = OFF")
+        cursor.execute("PRAGMA journal_mode = MEMORY")
+        cursor.close()
 
     def record(self, conn, cursor, statement, parameters, context, executemany):
         if self.recorded is not None:
@@ -203,7 +226,9 @@ class Capture:
                     getattr(module, function)()
         except Exception as e:
             self.recorded = None
+            self.raised = True
             return {"error": error_text(e)}
+        self.raised = False
         recorded, self.recorded = self.recorded or [], None
         statements = []
         for statement, parameters in recorded:
@@ -268,19 +293,26 @@ def main():
     except Exception as e:
         fail(ini, 1, error_text(e))
     ordered = topological(scripts, directory.revision_map)
-    capture = Capture(ordered) if "sqlite" in dialects else None
+    capture = Capture() if "sqlite" in dialects else None
+    offline = {dialect: Offline(dialect) for dialect in dialects}
     revisions = []
     for script in ordered:
         sql = {}
         for dialect in dialects:
-            sql[dialect] = {}
-            for function in ("upgrade", "downgrade"):
-                outcome = offline(script.module, function, dialect)
-                if "error" in outcome and capture is not None and dialect == "sqlite":
-                    captured = capture.results.get(script.revision, {}).get(function)
-                    if captured is not None and "sql" in captured:
-                        outcome = captured
-                sql[dialect][function] = outcome
+            sql[dialect] = {
+                function: offline[dialect].run(script.module, function)
+                for function in ("upgrade", "downgrade")
+            }
+        if capture is not None:
+            ours = sql["sqlite"]
+            failed = [f for f in ("upgrade", "downgrade") if "error" in ours[f]]
+            captured = capture.step(script, bool(failed))
+            for function in failed:
+                # What the scratch run wrote, or why it cannot be used (it
+                # reads rows): either says more than the offline error.
+                recorded = captured.get(function, {})
+                if "sql" in recorded or "reads or writes rows" in recorded.get("error", ""):
+                    ours[function] = recorded
         revisions.append(
             {
                 "id": script.revision,
