@@ -20,9 +20,6 @@ use crate::schema::Schema;
 use crate::sql::parse::parse_into;
 use crate::sql::split::split;
 
-/// The name prefix of the table Alembic's SQLite batch mode copies into.
-const SQLITE_REBUILD: &str = "_alembic_tmp_";
-
 /// The project an import writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
@@ -179,18 +176,24 @@ fn sections(
         .iter()
         .filter_map(|(kind, outcome)| match outcome {
             Outcome::Error(e) => Some((*kind, e.as_str())),
-            Outcome::Sql(_) => None,
+            Outcome::Sql(_) | Outcome::SqlOutsideTransaction(_) => None,
         })
         .collect();
     let written: Vec<(DialectKind, &str)> = outcomes
         .iter()
         .filter_map(|(kind, outcome)| match outcome {
-            Outcome::Sql(sql) => Some((*kind, sql.trim())),
+            Outcome::Sql(sql) | Outcome::SqlOutsideTransaction(sql) => Some((*kind, sql.trim())),
             Outcome::Error(_) => None,
         })
         .collect();
+    let in_transaction: Vec<DialectKind> = outcomes
+        .iter()
+        .filter(|(_, outcome)| !matches!(outcome, Outcome::SqlOutsideTransaction(_)))
+        .map(|(kind, _)| *kind)
+        .collect();
     if failed.is_empty()
         && !written.is_empty()
+        && in_transaction.len() == written.len()
         && let Some(after) = portable(&written, before)
     {
         return Written {
@@ -236,17 +239,9 @@ fn sections(
         })
     };
     for (kind, sql) in &written {
-        if *kind == DialectKind::Sqlite && sql.contains(SQLITE_REBUILD) {
-            // Alembic's batch rebuild drops the table other tables' foreign
-            // keys point at, which SQLite refuses while their rows exist and
-            // enforcement is on, as it is in retort's session (Alembic's
-            // driver leaves it off). `PRAGMA foreign_keys` does nothing
-            // inside a transaction (sqlite.org/pragma.html#pragma_foreign_keys),
-            // so the section runs outside one.
+        if !in_transaction.contains(kind) {
             text.push_str(&format!(
-                "\n-- migrate:{function} {kind} transaction=false\n\
-                 PRAGMA foreign_keys = OFF;\n\n{sql}\n\n\
-                 PRAGMA foreign_keys = ON;\n"
+                "\n-- migrate:{function} {kind} transaction=false\n{sql}\n"
             ));
             continue;
         }

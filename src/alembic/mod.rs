@@ -74,6 +74,10 @@ pub struct Functions {
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Sql(String),
+    /// SQL that must run outside a transaction (the script says why in a
+    /// comment of its own: SQLite's batch rebuilds).
+    #[serde(rename = "sql_outside_transaction")]
+    SqlOutsideTransaction(String),
     Error(String),
 }
 

@@ -179,18 +179,25 @@ fn an_error_is_a_placeholder_that_needs_a_hand() {
 }
 
 #[test]
-fn a_sqlite_rebuild_runs_with_foreign_keys_off_outside_a_transaction() {
-    let rebuild = "CREATE TABLE _alembic_tmp_users (id INTEGER NOT NULL);\n\n\
+fn sql_outside_a_transaction_gets_a_section_with_transaction_false() {
+    let rebuild = "PRAGMA foreign_keys = OFF;\n\n\
+                   CREATE TABLE _alembic_tmp_users (id INTEGER NOT NULL);\n\n\
                    INSERT INTO _alembic_tmp_users (id) SELECT users.id FROM users;\n\n\
-                   DROP TABLE users;\n\nALTER TABLE _alembic_tmp_users RENAME TO users;";
+                   DROP TABLE users;\n\nALTER TABLE _alembic_tmp_users RENAME TO users;\n\n\
+                   PRAGMA foreign_keys = ON;";
     let imported = import(
         &[DialectKind::Sqlite],
         vec![revision(
             "e4a81f6b7d35",
             &[],
-            &[("sqlite", sql("SELECT 1;"), sql(rebuild))],
+            &[(
+                "sqlite",
+                sql("SELECT 1;"),
+                Outcome::SqlOutsideTransaction(rebuild.to_owned()),
+            )],
         )],
     );
+    assert_eq!(imported.files[0].portable, [true, false]);
     let revision = reads_back(&imported.files[0]);
     let down = revision
         .section(crate::revision::Direction::Down, DialectKind::Sqlite)
