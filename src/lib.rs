@@ -43,6 +43,7 @@
 
 #![warn(missing_docs)]
 
+pub mod alembic;
 pub mod autogen;
 pub mod config;
 pub mod connection;

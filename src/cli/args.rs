@@ -108,6 +108,9 @@ pub enum Command {
     Dump,
     /// A revision holding the difference between the models and the database.
     Autogenerate(AutogenerateArgs),
+    /// Make a retort project from another tool's (docs/adopting-from-alembic.md).
+    #[command(subcommand)]
+    Import(ImportSource),
     /// A revision that merges several heads into one.
     Merge {
         /// The revisions to merge, or `heads`.
@@ -123,6 +126,38 @@ pub enum Command {
         #[arg(long = "rev-id", value_name = "ID")]
         rev_id: Option<String>,
     },
+}
+
+/// `import SOURCE`.
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// An Alembic project: the same revision ids, parents and labels, the
+    /// bodies as Alembic writes them offline.
+    Alembic(ImportAlembicArgs),
+}
+
+/// `import alembic`.
+#[derive(Debug, Args)]
+pub struct ImportAlembicArgs {
+    /// `alembic.ini`, or the directory holding it (default: this directory).
+    pub path: Option<PathBuf>,
+    /// Where to write `retort.toml` and `migrations/versions/` (default:
+    /// the directory of `alembic.ini`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The databases to write the revisions for, e.g. `postgresql,sqlite`
+    /// (default: the database of the ini's `sqlalchemy.url`).
+    #[arg(long = "dialect", value_name = "LIST", value_delimiter = ',')]
+    pub dialects: Vec<String>,
+    /// The python that has the project's Alembic (its virtualenv's).
+    #[arg(long, value_name = "PATH", default_value = "python3")]
+    pub python: String,
+    /// Write nothing: show what would be written and which revisions need a hand.
+    #[arg(long)]
+    pub check: bool,
+    /// Exit 0 even when revisions need a hand (their placeholders stop runs).
+    #[arg(long = "allow-incomplete")]
+    pub allow_incomplete: bool,
 }
 
 /// `autogenerate` (and `revision --autogenerate`).

@@ -34,14 +34,16 @@ pub fn code(error: &CliError) -> u8 {
         | CliError::Io { .. }
         | CliError::Runtime(_)
         | CliError::RandomId(_)
-        | CliError::NotParsedBack(_) => FAILED,
+        | CliError::NotParsedBack(_)
+        | CliError::NeedsAHand { .. } => FAILED,
         CliError::Usage { .. }
         | CliError::Config(_)
         | CliError::Revisions(_)
         | CliError::Target(_)
         | CliError::Connect(_)
         | CliError::GaveUp { .. }
-        | CliError::FromEmptyOnRevisions { .. } => USAGE,
+        | CliError::FromEmptyOnRevisions { .. }
+        | CliError::Import(_) => USAGE,
     }
 }
 

@@ -8,6 +8,7 @@ mod database;
 mod drawing;
 pub mod error;
 pub mod exit;
+mod import;
 mod init;
 mod inspect;
 pub mod output;
@@ -96,6 +97,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Autogenerate(args) => schema::autogenerate(&context, args),
         Command::Check { no_renames } => schema::check(&context, no_renames),
         Command::Dump => schema::dump(&context),
+        Command::Import(args::ImportSource::Alembic(args)) => import::alembic(&context, args),
         Command::Merge {
             revs,
             message,

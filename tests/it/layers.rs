@@ -26,6 +26,7 @@ const LAYERS: &[&str] = &[
     "config",       // retort.toml
     "connection",   // the one file of driver plumbing
     "models",       // model sources read into a schema
+    "alembic",      // an Alembic project read into revision files
     "autogen",      // models compared with a database
     "migrate",      // running a plan
     "embed",        // revisions compiled into an application

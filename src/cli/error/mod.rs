@@ -77,6 +77,12 @@ pub enum CliError {
     Runtime(std::io::Error),
     #[error("cannot draw a random revision id: {0}")]
     RandomId(getrandom::Error),
+    /// `import alembic`: the project could not be read.
+    #[error(transparent)]
+    Import(#[from] retort::alembic::Error),
+    /// `import alembic`: revisions got placeholders instead of SQL.
+    #[error("{} revision function(s) need a hand: {}", revisions.len(), revisions.join(", "))]
+    NeedsAHand { revisions: Vec<String> },
     /// A bug: a new revision file must read back as what was written.
     #[error("the new revision does not parse back: {0}")]
     NotParsedBack(file::Error),
@@ -138,6 +144,11 @@ impl CliError {
             CliError::SeveralHeads { .. } => {
                 Some("merge them into one: `retort merge heads -m \"merge heads\"`".to_owned())
             }
+            CliError::NeedsAHand { .. } => Some(
+                "write their SQL by hand where the files say NEEDS A HAND \
+                 (docs/adopting-from-alembic.md); --allow-incomplete exits 0"
+                    .to_owned(),
+            ),
             CliError::Config(_)
             | CliError::Revisions(_)
             | CliError::Target(_)
@@ -146,7 +157,8 @@ impl CliError {
             | CliError::Io { .. }
             | CliError::Runtime(_)
             | CliError::RandomId(_)
-            | CliError::NotParsedBack(_) => None,
+            | CliError::NotParsedBack(_)
+            | CliError::Import(_) => None,
         }
     }
 }

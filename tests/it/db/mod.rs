@@ -15,6 +15,7 @@ mod conformance;
 mod connect;
 mod embed;
 mod failure;
+mod import_alembic;
 mod kill;
 mod lifecycle;
 mod limits;

@@ -1,0 +1,355 @@
+# Reads an Alembic project for `retort import alembic` (docs/adopting-from-alembic.md)
+# and prints one JSON document on stdout. Compiled into retort and run once,
+# with the user's python, for the whole graph.
+#
+#   python read_alembic.py ALEMBIC_INI DIALECT[,DIALECT...]
+#
+# The revision files are first read as text (ast), so that a syntax error, a
+# duplicate id or a parent no file has is reported with its file and line
+# instead of Alembic's traceback. The graph is then loaded with Alembic's own
+# Config and ScriptDirectory, and each revision's upgrade() and downgrade()
+# is run in Alembic's offline mode (as_sql) for each dialect. env.py is not
+# run: offline, it only chooses the URL and the version table, and running a
+# revision's functions directly keeps Alembic's version-table statements and
+# BEGIN/COMMIT out of the SQL.
+#
+# SQLite's batch mode reflects the table, which offline mode cannot do; for
+# SQLite every revision also runs, in graph order, against a scratch SQLite
+# database, and the statements it executed serve where offline mode failed.
+# A revision whose run there reads rows (a SELECT that is not reflection) or
+# binds parameters is reported as needing a hand.
+
+import ast
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import traceback
+
+
+def fail(path, line, message):
+    print(json.dumps({"error": {"path": path, "line": line, "message": message}}))
+    sys.exit(0)
+
+
+def literal_ids(node):
+    """None, a string, or a tuple/list of strings, as a list; None when the
+    value is not a literal (computed: left to Alembic)."""
+    try:
+        value = ast.literal_eval(node)
+    except Exception:
+        return None
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (tuple, list)) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def scan(locations):
+    """Every revision file's id, parents and their lines, read as text."""
+    found = {}
+    files = []
+    for location in locations:
+        if not os.path.isdir(location):
+            continue
+        for name in sorted(os.listdir(location)):
+            if not name.endswith(".py") or name.startswith("__"):
+                continue
+            files.append(os.path.join(location, name))
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        try:
+            tree = ast.parse(text, filename=path)
+        except SyntaxError as e:
+            fail(path, e.lineno or 1, "not valid Python: %s" % e.msg)
+        assigned = {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign):
+                targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+                value = node.value
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                targets = [node.target.id]
+                value = node.value
+            else:
+                continue
+            for target in targets:
+                if value is not None:
+                    assigned[target] = (node.lineno, value)
+        if "revision" not in assigned:
+            fail(path, 1, "no `revision = ...` assignment: is this a revision file?")
+        line, value = assigned["revision"]
+        ids = literal_ids(value)
+        if not ids or len(ids) != 1:
+            fail(path, line, "`revision` must be one string")
+        rev = ids[0]
+        if rev in found:
+            first = found[rev]
+            fail(path, line, "duplicate revision id `%s`, also in %s:%d" % (rev, first["path"], first["line"]))
+        if "down_revision" not in assigned:
+            fail(path, line, "no `down_revision = ...` assignment (None for a base revision)")
+        down_line, down_value = assigned["down_revision"]
+        found[rev] = {
+            "path": path,
+            "line": line,
+            "down_line": down_line,
+            "down": literal_ids(down_value),
+        }
+    for rev, info in found.items():
+        for parent in info["down"] or []:
+            if parent not in found:
+                fail(info["path"], info["down_line"], "down_revision names `%s`, which no revision file has" % parent)
+    return found
+
+
+def as_list(value):
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return list(value)
+
+
+def create_date(module):
+    doc = module.__doc__ or ""
+    match = re.search(r"^\s*Create Date:\s*(.+?)\s*$", doc, re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def mysql_for_mariadb(sql):
+    # Alembic writes MySQL 8's DROP CHECK, which MariaDB refuses; both accept
+    # DROP CONSTRAINT (MySQL since 8.0.19, MariaDB since 10.2).
+    return re.sub(r"(ALTER TABLE \S+ )DROP CHECK ", r"\1DROP CONSTRAINT ", sql)
+
+
+class Offline:
+    """Alembic's offline mode for one dialect; one context serves every
+    revision (configuring one per call costs more than running most)."""
+
+    def __init__(self, dialect):
+        from alembic.runtime.migration import MigrationContext
+
+        self.dialect = dialect
+        self.out = io.StringIO()
+        self.context = MigrationContext.configure(
+            dialect_name=dialect,
+            opts={"as_sql": True, "output_buffer": self.out, "literal_binds": True},
+        )
+
+    def run(self, module, function):
+        from alembic.operations import Operations
+
+        self.out.seek(0)
+        self.out.truncate()
+        try:
+            with Operations.context(self.context):
+                getattr(module, function)()
+        except Exception as e:
+            return {"error": error_text(e)}
+        sql = self.out.getvalue().strip()
+        if self.dialect == "mysql":
+            sql = mysql_for_mariadb(sql)
+        return {"sql": sql}
+
+
+def sqlite_rebuild(outcome):
+    """Batch mode's "move and copy" drops the table other tables' foreign
+    keys point at, which SQLite refuses while their rows exist and
+    enforcement is on, as it is in retort's session (Alembic's driver leaves
+    it off). `PRAGMA foreign_keys` does nothing inside a transaction
+    (sqlite.org/pragma.html#pragma_foreign_keys), so such a section runs
+    outside one."""
+    sql = outcome.get("sql")
+    if sql is None or "_alembic_tmp_" not in sql:
+        return outcome
+    return {
+        "sql_outside_transaction": "PRAGMA foreign_keys = OFF;\n\n%s\n\nPRAGMA foreign_keys = ON;" % sql
+    }
+
+
+def error_text(e):
+    text = "%s: %s" % (type(e).__name__, e)
+    return text.strip()
+
+
+REFLECTION = re.compile(r"^\s*PRAGMA\b|\bsqlite_(master|temp_master|schema)\b", re.IGNORECASE)
+
+
+class Capture:
+    """The SQLite scratch database: every revision runs online, in graph
+    order; for those offline mode could not write, the statements executed
+    by the upgrade and the downgrade are recorded (and the upgrade run
+    again)."""
+
+    def __init__(self):
+        from sqlalchemy import create_engine, event
+
+        self.dir = tempfile.TemporaryDirectory()
+        self.engine = create_engine("sqlite:///" + os.path.join(self.dir.name, "scratch.db"))
+        self.recorded = None
+        self.broken = None
+        self.raised = False
+        event.listen(self.engine, "connect", self.fast)
+        event.listen(self.engine, "before_cursor_execute", self.record)
+
+    def step(self, script, wanted):
+        """Runs `script`'s upgrade; with `wanted`, returns what its upgrade
+        and downgrade executed."""
+        if self.broken is not None:
+            why = {"error": "not captured: revision %s failed before it on the scratch SQLite database" % self.broken}
+            return {"upgrade": why, "downgrade": why}
+        if not wanted:
+            if "error" in self.run(script.module, "upgrade", False):
+                self.broken = script.revision
+            return {}
+        # A run that raised was rolled back; one that read rows was not.
+        result = {"upgrade": self.run(script.module, "upgrade", True)}
+        if self.raised:
+            self.broken = script.revision
+            return result
+        result["downgrade"] = self.run(script.module, "downgrade", True)
+        if self.raised or "error" in self.run(script.module, "upgrade", False):
+            self.broken = script.revision
+        return result
+
+    @staticmethod
+    def fast(dbapi_connection, record):
+        # A scratch file: no need to wait for the disk after each revision.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous = OFF")
+        cursor.execute("PRAGMA journal_mode = MEMORY")
+        cursor.close()
+
+    def record(self, conn, cursor, statement, parameters, context, executemany):
+        if self.recorded is not None:
+            self.recorded.append((statement, parameters))
+
+    def run(self, module, function, keep):
+        from alembic.operations import Operations
+        from alembic.runtime.migration import MigrationContext
+
+        self.recorded = [] if keep else None
+        try:
+            with self.engine.begin() as conn:
+                context = MigrationContext.configure(connection=conn)
+                with Operations.context(context):
+                    getattr(module, function)()
+        except Exception as e:
+            self.recorded = None
+            self.raised = True
+            return {"error": error_text(e)}
+        self.raised = False
+        recorded, self.recorded = self.recorded or [], None
+        statements = []
+        for statement, parameters in recorded:
+            if REFLECTION.search(statement):
+                continue
+            if parameters or re.match(r"\s*SELECT\b", statement, re.IGNORECASE):
+                return {"error": "reads or writes rows through the connection (%s)" % statement.strip().split("\n")[0]}
+            statements.append(statement.strip().rstrip(";") + ";")
+        return {"sql": "\n\n".join(statements)}
+
+
+def topological(scripts, revision_map):
+    by_id = {s.revision: s for s in scripts}
+    needs = {}
+    for s in scripts:
+        ids = set(as_list(s.down_revision))
+        for dep in as_list(s.dependencies):
+            ids.add(revision_map.get_revision(dep).revision)
+        needs[s.revision] = ids
+    done, order = set(), []
+    pending = sorted(by_id)
+    while pending:
+        ready = [r for r in pending if needs[r] <= done]
+        if not ready:
+            break
+        for r in ready:
+            done.add(r)
+            order.append(by_id[r])
+        pending = [r for r in pending if r not in done]
+    return order
+
+
+def main():
+    ini, dialects = sys.argv[1], [d for d in sys.argv[2].split(",") if d]
+    try:
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+    except ImportError as e:
+        print(json.dumps({"missing": str(e)}))
+        return
+
+    config = Config(ini)
+    try:
+        directory = ScriptDirectory.from_config(config)
+    except Exception as e:
+        fail(ini, 1, error_text(e))
+    if dialects == ["auto"]:
+        # The default: the database of the configured URL.
+        from sqlalchemy.engine import make_url
+
+        url = config.get_main_option("sqlalchemy.url")
+        if not url:
+            fail(ini, 1, "sqlalchemy.url is empty: name the databases with --dialect")
+        try:
+            name = make_url(url).get_backend_name()
+        except Exception as e:
+            fail(ini, 1, "sqlalchemy.url cannot be read (%s): name the databases with --dialect" % type(e).__name__)
+        dialects = ["mysql" if name == "mariadb" else name]
+    found = scan(directory._version_locations)
+    try:
+        scripts = list(directory.walk_revisions())
+    except Exception as e:
+        fail(ini, 1, error_text(e))
+    ordered = topological(scripts, directory.revision_map)
+    capture = Capture() if "sqlite" in dialects else None
+    offline = {dialect: Offline(dialect) for dialect in dialects}
+    revisions = []
+    for script in ordered:
+        sql = {}
+        for dialect in dialects:
+            sql[dialect] = {
+                function: offline[dialect].run(script.module, function)
+                for function in ("upgrade", "downgrade")
+            }
+        if capture is not None:
+            ours = sql["sqlite"]
+            failed = [f for f in ("upgrade", "downgrade") if "error" in ours[f]]
+            captured = capture.step(script, bool(failed))
+            for function in failed:
+                # What the scratch run wrote, or why it cannot be used (it
+                # reads rows): either says more than the offline error.
+                recorded = captured.get(function, {})
+                if "sql" in recorded or "reads or writes rows" in recorded.get("error", ""):
+                    ours[function] = recorded
+            for function in ("upgrade", "downgrade"):
+                ours[function] = sqlite_rebuild(ours[function])
+        revisions.append(
+            {
+                "id": script.revision,
+                "down_revisions": as_list(script.down_revision),
+                "branch_labels": sorted(as_list(script._orig_branch_labels)),
+                "depends_on": as_list(script.dependencies),
+                "message": script.doc or "",
+                "create_date": create_date(script.module),
+                "path": script.path,
+                "line": found.get(script.revision, {}).get("line", 1),
+                "sql": sql,
+            }
+        )
+    print(json.dumps({"dialects": dialects, "revisions": revisions}))
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except SystemExit:
+        raise
+    except Exception:
+        print(json.dumps({"error": {"path": sys.argv[1], "line": 1, "message": traceback.format_exc()}}))

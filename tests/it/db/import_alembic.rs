@@ -1,0 +1,313 @@
+//! `retort import alembic` on the Alembic twin of the example
+//! (`examples/alembic_mercury_bank`), against real databases: Alembic
+//! upgrades one database, the imported project another, and `retort dump`
+//! reads both back the same; a database Alembic took to any revision is at
+//! that revision for retort, which carries on, and `alembic current` still
+//! reads the version table afterwards.
+//!
+//! Needs `RETORT_TEST_ALEMBIC_PYTHON` (see tests/it/alembic.rs): skipped
+//! with a notice without it, failing under `CI`.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::alembic::alembic_python;
+use crate::common::{Project, Run};
+use crate::db::{Backend, TestDb, copy_dir, per_backend};
+
+/// Runs an Alembic command on the twin with `sqlalchemy.url` set, as the
+/// generic env.py reads only that option.
+const ALEMBIC: &str = "\
+import sys
+from alembic.config import Config
+from alembic import command
+config = Config(sys.argv[1])
+config.set_main_option('sqlalchemy.url', sys.argv[2])
+getattr(command, sys.argv[3])(config, *sys.argv[4:])
+";
+
+/// The revisions of the twin, parents first (the branch is `c62b0e8f4a17`).
+const ORDER: &[&str] = &[
+    "1f0c9a7e3b21",
+    "8d4e2b6a90c3",
+    "3a7f5c1d2e94",
+    "c62b0e8f4a17",
+    "5b9d3e7c1f08",
+    "e4a81f6b7d35",
+    "7e3f1a9c5d42",
+    "9c2d7e5a1b60",
+    "4b8e6d2f0a13",
+];
+
+/// The revision whose upgrade reads rows through `op.get_bind()`.
+const NEEDS_A_HAND: &str = "4b8e6d2f0a13";
+
+/// SQLAlchemy's URL for a test database, with the drivers the venv has.
+fn sqlalchemy_url(db: &TestDb) -> String {
+    match db.backend {
+        Backend::Sqlite => db.url.clone(),
+        Backend::Postgres => db
+            .url
+            .replacen("postgresql://", "postgresql+psycopg2://", 1),
+        Backend::Mysql => db.url.replacen("mysql://", "mysql+pymysql://", 1),
+    }
+}
+
+fn alembic(python: &str, project: &Path, db: &TestDb, args: &[&str]) -> String {
+    let output = Command::new(python)
+        .arg("-c")
+        .arg(ALEMBIC)
+        .arg(project.join("alembic.ini"))
+        .arg(sqlalchemy_url(db))
+        .args(args)
+        .current_dir(project)
+        .env("PYTHONWARNINGS", "ignore")
+        .output()
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "alembic {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // `current` prints through Alembic's logging, on stderr, or on stdout.
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// The twin copied into a temp directory and imported for `backend`, with
+/// the revision that needs a hand filled in as a person would.
+fn imported(python: &str, backend: Backend) -> Project {
+    let project = Project::empty();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/alembic_mercury_bank");
+    copy_dir(&example, project.path());
+    let dialect = backend.to_string();
+    project
+        .run(&[
+            "import",
+            "alembic",
+            "--python",
+            python,
+            "--dialect",
+            &dialect,
+            "--allow-incomplete",
+        ])
+        .success();
+    project
+}
+
+/// Replaces the placeholder of [`NEEDS_A_HAND`] by the backfill written as SQL.
+fn fill_in_by_hand(project: &Project) {
+    let path = project
+        .versions()
+        .read_dir()
+        .expect("the versions directory")
+        .map(|e| e.expect("an entry").path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(NEEDS_A_HAND))
+                && p.extension().is_some_and(|e| e == "sql")
+        })
+        .expect("the imported file of the revision that needs a hand");
+    let text = std::fs::read_to_string(&path).expect("read it");
+    let start = text.find("-- NEEDS A HAND").expect("the placeholder");
+    let end = text.find("-- migrate:downgrade").expect("the downgrade");
+    let filled = format!(
+        "{}INSERT INTO sync_state (account_id, status)\n\
+         SELECT a.id, 'idle' FROM accounts a\n\
+         WHERE NOT EXISTS (SELECT 1 FROM sync_state s WHERE s.account_id = a.id);\n\n{}",
+        &text[..start],
+        &text[end..]
+    );
+    std::fs::write(&path, filled).expect("write it");
+}
+
+/// `retort ARGS` in `project` against `db`.
+fn run(project: &Project, db: &TestDb, args: &[&str]) -> Run {
+    let mut command = project.command();
+    command.env("DATABASE_URL", &db.url).args(args);
+    Run::of(command)
+}
+
+fn dump(project: &Project, db: &TestDb) -> String {
+    run(project, db, &["dump"]).success().stdout
+}
+
+fn import_alembic_twin(backend: Backend) {
+    let Some(python) = alembic_python() else {
+        return;
+    };
+    let Some(by_alembic) = TestDb::new(backend) else {
+        return;
+    };
+    let by_retort = TestDb::new(backend).expect("the server answered once");
+    let project = imported(&python, backend);
+
+    // Until the placeholder is filled in, every run stops before anything
+    // changed, naming the revision's file.
+    let refused = run(&project, &by_retort, &["upgrade", "head"]).code(2);
+    assert!(refused.stderr.contains(NEEDS_A_HAND), "{}", refused.stderr);
+    let app_tables = |db: &TestDb| -> Vec<String> {
+        db.tables()
+            .into_iter()
+            .filter(|t| !t.starts_with("alembic_version"))
+            .collect()
+    };
+    assert!(
+        app_tables(&by_retort).is_empty(),
+        "{:?}",
+        by_retort.tables()
+    );
+    let script = run(&project, &by_retort, &["upgrade", "--sql", "head"]).code(2);
+    assert!(script.stderr.contains(NEEDS_A_HAND), "{}", script.stderr);
+
+    fill_in_by_hand(&project);
+    alembic(&python, project.path(), &by_alembic, &["upgrade", "head"]);
+    run(&project, &by_retort, &["upgrade", "head"]).success();
+    let straight = dump(&project, &by_alembic);
+    assert!(straight.contains("CREATE TABLE sync_state"), "{straight}");
+    assert_eq!(
+        dump(&project, &by_retort),
+        straight,
+        "retort's upgrade differs from Alembic's"
+    );
+    assert_eq!(by_retort.versions("alembic_version"), vec![NEEDS_A_HAND]);
+
+    // Every downgrade section runs, back to an empty database.
+    run(&project, &by_retort, &["downgrade", "base"]).success();
+    let left = app_tables(&by_retort);
+    assert!(left.is_empty(), "left after downgrade base: {left:?}");
+
+    // Takeover at every revision: Alembic to k, retort the rest.
+    for (k, id) in ORDER.iter().enumerate() {
+        let db = TestDb::new(backend).expect("the server answered once");
+        alembic(&python, project.path(), &db, &["upgrade", id]);
+        let current = run(&project, &db, &["--format", "json", "current"])
+            .success()
+            .json();
+        assert!(
+            current.to_string().contains(id),
+            "after alembic upgrade {id}: {current}"
+        );
+        if *id == "7e3f1a9c5d42" {
+            // Rows the rebuilds on the way must keep (SQLite's batch mode
+            // drops a table other tables' foreign keys point at).
+            db.execute("INSERT INTO users (id, email, full_name) VALUES (1, 'a@b.c', 'A')");
+            db.execute("INSERT INTO accounts (id, user_id, name) VALUES (1, 1, 'main')");
+            db.execute("INSERT INTO transactions (account_id, amount) VALUES (1, 5)");
+        }
+        run(&project, &db, &["upgrade", "head"]).success();
+        if *id == "7e3f1a9c5d42" {
+            assert_eq!(db.query("SELECT status FROM sync_state"), ["idle"]);
+            run(&project, &db, &["downgrade", id]).success();
+            run(&project, &db, &["upgrade", "head"]).success();
+            assert_eq!(db.query("SELECT account_id FROM transactions"), ["1"]);
+        }
+        assert_eq!(
+            dump(&project, &db),
+            straight,
+            "alembic to {id} (revision {k}), then retort"
+        );
+        if k == 0 || k + 1 == ORDER.len() {
+            let theirs = alembic(&python, project.path(), &db, &["current"]);
+            assert!(theirs.contains(NEEDS_A_HAND), "alembic current: {theirs}");
+        }
+    }
+}
+per_backend!(import_alembic_twin);
+
+/// The import writes a project whose graph is Alembic's: same ids, parents,
+/// branch label; `--check` writes nothing; without `--allow-incomplete` the
+/// revision that needs a hand makes it exit 1.
+#[test]
+fn import_check_and_graph() {
+    let Some(python) = alembic_python() else {
+        return;
+    };
+    let project = Project::empty();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/alembic_mercury_bank");
+    copy_dir(&example, project.path());
+    let args = [
+        "import",
+        "alembic",
+        "--python",
+        &python,
+        "--dialect",
+        "postgresql,mysql,sqlite",
+    ];
+    let check = project.run(&[&args[..], &["--check"]].concat()).code(1);
+    assert!(check.stderr.contains(NEEDS_A_HAND), "{}", check.stderr);
+    assert!(
+        !project.path().join("retort.toml").exists(),
+        "--check wrote"
+    );
+    project.run(&args).code(1);
+    assert!(project.path().join("retort.toml").exists());
+    let graph = retort::RevisionGraph::load(&project.versions()).expect("the imported graph");
+    let sync = graph.node("c62b0e8f4a17").expect("the branch");
+    let labels: Vec<&str> = graph
+        .revision(sync)
+        .branch_labels
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect();
+    assert_eq!(labels, ["sync"]);
+    let merge = graph.node("5b9d3e7c1f08").expect("the merge");
+    let mut parents = graph.names(graph.parents(merge));
+    parents.sort();
+    assert_eq!(parents, vec!["3a7f5c1d2e94", "c62b0e8f4a17"]);
+    let heads = project.run(&["--format", "json", "heads"]).success().json();
+    assert!(heads.to_string().contains(NEEDS_A_HAND), "{heads}");
+    // A second import refuses to replace what the first wrote.
+    project.run(&args).code(2).stderr_has(&["already exists"]);
+}
+
+/// Bad input names the file and line, and writes nothing.
+#[test]
+fn import_bad_input_names_the_file_and_line() {
+    let Some(python) = alembic_python() else {
+        return;
+    };
+    let cases: &[(&str, &str, &str)] = &[
+        ("syntax", "def upgrade(:\n", "not valid Python"),
+        (
+            "duplicate",
+            "revision = \"1f0c9a7e3b21\"\ndown_revision = None\n",
+            "duplicate revision id `1f0c9a7e3b21`",
+        ),
+        (
+            "missing parent",
+            "revision = \"aaaaaaaaaaaa\"\ndown_revision = \"bbbbbbbbbbbb\"\n",
+            "no revision file has",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let project = Project::empty();
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/alembic_mercury_bank");
+        copy_dir(&example, project.path());
+        let bad = project.path().join("migrations/versions/zz_bad.py");
+        std::fs::write(&bad, format!("\"\"\"bad\"\"\"\n{text}")).expect("write");
+        let run = project
+            .run(&[
+                "import",
+                "alembic",
+                "--python",
+                &python,
+                "--dialect",
+                "sqlite",
+            ])
+            .code(2);
+        let flat = run.stderr_flat();
+        assert!(flat.contains(expected), "{name}: {flat}");
+        assert!(
+            flat.contains("zz_bad.py:"),
+            "{name}: names the file: {flat}"
+        );
+        assert!(
+            !project.path().join("retort.toml").exists(),
+            "{name}: wrote"
+        );
+    }
+}
