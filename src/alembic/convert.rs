@@ -32,9 +32,11 @@ pub struct Imported {
 /// One revision file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedFile {
+    /// The revision id, as in Alembic.
     pub id: String,
     /// `<id>_<slug>.sql`.
     pub name: String,
+    /// The file's text.
     pub text: String,
     /// Whether upgrade and downgrade were written as portable sections.
     pub portable: [bool; 2],
@@ -43,11 +45,13 @@ pub struct ImportedFile {
 /// A function Alembic could not write offline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NeedsAHand {
+    /// The revision.
     pub id: String,
     /// `upgrade` or `downgrade`.
     pub function: &'static str,
     /// The dialects it failed on, and why (the first error).
     pub dialects: Vec<DialectKind>,
+    /// Alembic's error.
     pub reason: String,
 }
 

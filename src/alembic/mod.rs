@@ -29,12 +29,20 @@ const SCRIPT: &str = include_str!("read_alembic.py");
 pub enum Error {
     /// The python could not be started, or Alembic is not installed for it.
     #[error("cannot run `{python}`: {message}")]
-    Python { python: String, message: String },
+    Python {
+        /// The python as given (`--python`).
+        python: String,
+        /// What went wrong.
+        message: String,
+    },
     /// A revision file (or the ini) that cannot be read as an Alembic revision.
     #[error("{}:{line}: {message}", path.display())]
     Input {
+        /// The file.
         path: PathBuf,
+        /// Its line, from 1.
         line: usize,
+        /// What is wrong there.
         message: String,
     },
     /// The script printed something that is not its JSON document.
@@ -45,14 +53,19 @@ pub enum Error {
 /// One Alembic revision as the script reports it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct AlembicRevision {
+    /// `revision`, kept exactly.
     pub id: String,
+    /// `down_revision`: none, one, or several for a merge.
     pub down_revisions: Vec<String>,
+    /// `branch_labels`.
     pub branch_labels: Vec<String>,
+    /// `depends_on`.
     pub depends_on: Vec<String>,
     /// The docstring's first paragraph.
     pub message: String,
     /// The docstring's `Create Date:` value as written.
     pub create_date: Option<String>,
+    /// The revision's file.
     pub path: PathBuf,
     /// The line of its `revision = …` assignment.
     #[serde(default)]
@@ -65,7 +78,9 @@ pub struct AlembicRevision {
 /// A revision's two functions for one dialect.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Functions {
+    /// What `upgrade()` wrote.
     pub upgrade: Outcome,
+    /// What `downgrade()` wrote.
     pub downgrade: Outcome,
 }
 
@@ -73,11 +88,13 @@ pub struct Functions {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
+    /// SQL, as Alembic wrote it offline.
     Sql(String),
     /// SQL that must run outside a transaction (the script says why in a
     /// comment of its own: SQLite's batch rebuilds).
     #[serde(rename = "sql_outside_transaction")]
     SqlOutsideTransaction(String),
+    /// The error Alembic raised: the function needs a hand.
     Error(String),
 }
 
@@ -85,7 +102,9 @@ pub enum Outcome {
 /// first.
 #[derive(Debug, Clone)]
 pub struct Export {
+    /// The dialects asked for.
     pub dialects: Vec<DialectKind>,
+    /// The revisions, parents first.
     pub revisions: Vec<AlembicRevision>,
 }
 
