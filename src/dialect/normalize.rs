@@ -37,6 +37,28 @@ pub(crate) fn name_constraints(table: &mut Table, primary_key: PrimaryKeyName) {
     }
 }
 
+/// Drops the unique constraints of `table` that its primary key or an
+/// earlier unique constraint already enforces, on the same columns in the
+/// same order (`same` compares two column lists as the database does).
+/// SQLite and PostgreSQL create no index for such a constraint inside
+/// `CREATE TABLE`, so it cannot be read back; dropping it from both sides
+/// keeps `check` quiet either way.
+pub(crate) fn drop_enforced_uniques(
+    table: &mut Table,
+    same: impl Fn(&[String], &[String]) -> bool,
+) {
+    let mut enforced: Vec<Vec<String>> = table
+        .primary_key
+        .iter()
+        .map(|k| k.columns.clone())
+        .collect();
+    table.uniques.retain(|u| {
+        let redundant = enforced.iter().any(|columns| same(columns, &u.columns));
+        enforced.push(u.columns.clone());
+        !redundant
+    });
+}
+
 /// The steps every dialect shares, last:
 ///
 /// - an empty comment is none (PostgreSQL's `COMMENT … IS ''` removes it,

@@ -39,7 +39,7 @@ use sqlx::postgres::PgConnection;
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::dialect::catalog::{Source, declared_type, default_from_text};
-use crate::dialect::normalize::{PrimaryKeyName, finish, name_constraints};
+use crate::dialect::normalize::{PrimaryKeyName, drop_enforced_uniques, finish, name_constraints};
 use crate::schema::{
     Action, Check, Column, Default, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
 };
@@ -244,6 +244,10 @@ fn action(code: &str) -> Option<Action> {
 pub(crate) fn normalize(schema: &mut Schema) {
     for table in &mut schema.tables {
         name_constraints(table, PrimaryKeyName::Conventional);
+        // PostgreSQL leaves out a UNIQUE that repeats the primary key in
+        // CREATE TABLE (`transformIndexConstraints` in its parser), though
+        // ALTER TABLE adds one.
+        drop_enforced_uniques(table, |a, b| a == b);
         let key: Vec<String> = table
             .primary_key
             .as_ref()

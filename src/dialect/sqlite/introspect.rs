@@ -41,7 +41,7 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::dialect::catalog::{Source, canonical_expression, declared_type, default_from_text};
-use crate::dialect::normalize::finish;
+use crate::dialect::normalize::{drop_enforced_uniques, finish};
 use crate::naming::forget_conventional_names;
 use crate::schema::{
     Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
@@ -371,12 +371,7 @@ pub(crate) fn normalize(schema: &mut Schema) {
             .as_ref()
             .map(|k| k.columns.clone())
             .unwrap_or_default();
-        let mut enforced = vec![key.clone()];
-        table.uniques.retain(|u| {
-            let redundant = enforced.iter().any(|cols| same_names(cols, &u.columns));
-            enforced.push(u.columns.clone());
-            !redundant
-        });
+        drop_enforced_uniques(table, same_names);
         for column in &mut table.columns {
             column.comment = None;
             let rowid = matches!(key.as_slice(), [only] if *only == column.name)
