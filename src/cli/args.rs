@@ -123,6 +123,18 @@ pub enum Command {
         #[arg(long = "rev-id", value_name = "ID")]
         rev_id: Option<String>,
     },
+    /// Print the shell completion script for SHELL (see the README, "Install").
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff); view it with `retort man | man -l -`.
+    Man {
+        /// Write retort.1 and a page per subcommand (retort-upgrade.1 …) into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `autogenerate` (and `revision --autogenerate`).

@@ -14,6 +14,7 @@ pub mod output;
 mod progress;
 mod schema;
 mod session;
+mod shell;
 mod status;
 mod stopped;
 
@@ -102,5 +103,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             branch_label,
             rev_id,
         } => create::merge(&context, &revs, message, branch_label, rev_id),
+        Command::Completions { shell: target } => shell::completions(target),
+        Command::Man { dir } => shell::man(dir.as_deref()),
     }
 }

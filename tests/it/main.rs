@@ -18,3 +18,4 @@ mod init;
 mod json;
 mod layers;
 mod redaction;
+mod shell;
