@@ -214,3 +214,21 @@ fn plain_init_refuses_beside_a_pyproject_with_the_table() {
         .stderr_has(&["pyproject.toml", "already has a [tool.retort] table"]);
     assert!(!p.path().join("retort.toml").exists());
 }
+
+/// The repository's own `pyproject.toml` builds the pip package and has no
+/// `[tool.retort]` table: retort run at the repository root must not take it
+/// for project settings (nor fail on it).
+#[test]
+fn the_repository_pyproject_is_not_project_settings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = root.join("pyproject.toml");
+    let text = fs::read_to_string(&file).expect("the repository has a pyproject.toml");
+    assert!(text.contains("[tool.maturin]"));
+    assert!(!retort::config::has_retort_table(&file, &text).expect("valid TOML"));
+    let run = heads_in(root);
+    assert!(
+        !run.stderr.contains("[tool.retort] in") && !run.stderr.contains(&*file.to_string_lossy()),
+        "{}",
+        run.stderr
+    );
+}
