@@ -50,7 +50,10 @@ pub fn run(context: &Context, dir: Option<PathBuf>, pyproject: bool) -> Result<(
     } else {
         // A retort.toml here would silently take precedence over the settings there.
         let pyproject_path = dir.join(PYPROJECT_FILE);
-        if let Some(text) = read_existing(&pyproject_path)?
+        // Only a readable regular file is looked at: a plain init has no
+        // business failing on someone else's pyproject.toml.
+        if pyproject_path.is_file()
+            && let Ok(Some(text)) = read_existing(&pyproject_path)
             && config::has_retort_table(&pyproject_path, &text).unwrap_or(false)
         {
             return Err(CliError::usage(
@@ -84,6 +87,13 @@ pub fn run(context: &Context, dir: Option<PathBuf>, pyproject: bool) -> Result<(
 
 /// The text of `path`, or `None` when there is no such file.
 fn read_existing(path: &Path) -> Result<Option<String>, CliError> {
+    // Opening a named pipe for reading would block until a writer came.
+    if path.exists() && !path.is_file() {
+        return Err(CliError::usage(
+            format!("{} is not a regular file", display_path(path)),
+            None,
+        ));
+    }
     match fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

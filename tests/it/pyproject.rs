@@ -232,3 +232,23 @@ fn the_repository_pyproject_is_not_project_settings() {
         run.stderr
     );
 }
+
+#[test]
+fn plain_init_is_not_stopped_by_a_pyproject_it_cannot_read() {
+    let p = Project::empty();
+    mkdir(&p.path().join("pyproject.toml"));
+    p.run(&["init"]).success();
+    assert!(p.path().join("retort.toml").is_file());
+    p.run(&["init", "--pyproject"])
+        .code(2)
+        .stderr_has(&["retort.toml", "already exists"]);
+}
+
+#[test]
+fn init_pyproject_refuses_a_pyproject_that_is_not_a_file() {
+    let p = Project::empty();
+    mkdir(&p.path().join("pyproject.toml"));
+    p.run(&["init", "--pyproject"])
+        .code(2)
+        .stderr_has(&["pyproject.toml", "not a regular file"]);
+}
