@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "retort", version, about, max_term_width = 100)]
 pub struct Cli {
-    /// The project file (default: retort.toml in this directory or a parent).
+    /// The project file (default: retort.toml, else pyproject.toml with [tool.retort], in this
+    /// directory or a parent).
     #[arg(short = 'c', long = "config", global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
@@ -67,10 +68,14 @@ pub enum Command {
         #[command(flatten)]
         offline: OfflineArgs,
     },
-    /// Lay out a new project: retort.toml, migrations/versions/, models/.
+    /// Lay out a new project: retort.toml (or pyproject.toml), migrations/versions/, models/.
     Init {
         /// Where to create it (default: this directory).
         dir: Option<PathBuf>,
+        /// Put the settings in pyproject.toml as a [tool.retort] table
+        /// (appended to an existing file) instead of in retort.toml.
+        #[arg(long)]
+        pyproject: bool,
     },
     /// The head revisions of the revision files.
     Heads {
@@ -125,6 +130,18 @@ pub enum Command {
         /// Use this id instead of a random one.
         #[arg(long = "rev-id", value_name = "ID")]
         rev_id: Option<String>,
+    },
+    /// Print the shell completion script for SHELL (see the README, "Install").
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff); view it with `retort man | man -l -`.
+    Man {
+        /// Write retort.1 and a page per subcommand (retort-upgrade.1 …) into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 

@@ -15,12 +15,14 @@ pub mod output;
 mod progress;
 mod schema;
 mod session;
+mod shell;
 mod status;
 mod stopped;
 
 use std::path::PathBuf;
 
 use retort::Config;
+use retort::config::PYPROJECT_FILE;
 use retort::revision::RevisionGraph;
 
 use args::{Cli, Command};
@@ -35,9 +37,10 @@ pub struct Context {
 }
 
 impl Context {
-    /// The project's configuration: `-c PATH`, or `retort.toml` found from the current directory up.
+    /// The project's configuration: `-c PATH`, or `retort.toml` (else
+    /// `[tool.retort]` in `pyproject.toml`) found from the current directory up.
     pub fn config(&self) -> Result<Config, CliError> {
-        Ok(match &self.config_flag {
+        let config = match &self.config_flag {
             Some(path) => Config::load(path)?,
             None => {
                 let cwd = std::env::current_dir().map_err(|e| {
@@ -45,7 +48,20 @@ impl Context {
                 })?;
                 Config::discover(&cwd)?
             }
-        })
+        };
+        if self.output.verbose {
+            // With both files about, which one counts is worth saying.
+            let table = if config.path.file_name() == Some(PYPROJECT_FILE.as_ref()) {
+                "[tool.retort] in "
+            } else {
+                ""
+            };
+            self.output.progress(&format!(
+                "Settings: {table}{}",
+                output::display_path(&config.path)
+            ));
+        }
+        Ok(config)
     }
 
     /// The configuration and the checked revision graph.
@@ -68,7 +84,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         url_flag: cli.url,
     };
     match cli.command {
-        Command::Init { dir } => init::run(&context, dir),
+        Command::Init { dir, pyproject } => init::run(&context, dir, pyproject),
         Command::TestConnection { wait } => connect::test_connection(&context, wait),
         Command::Current => status::current(&context),
         Command::Status => status::status(&context),
@@ -104,5 +120,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             branch_label,
             rev_id,
         } => create::merge(&context, &revs, message, branch_label, rev_id),
+        Command::Completions { shell: target } => shell::completions(target),
+        Command::Man { dir } => shell::man(dir.as_deref()),
     }
 }

@@ -1,4 +1,5 @@
-//! `retort.toml`: finding it, reading it, and resolving the database URL.
+//! `retort.toml` (or `[tool.retort]` in `pyproject.toml`): finding it,
+//! reading it, and resolving the database URL.
 //!
 //! Every command starts here: [`Config::discover`] (or [`Config::load`] for
 //! `-c PATH`) finds the project, and [`Config::resolve_url`] picks the
@@ -15,10 +16,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod pyproject;
 mod table_names;
 
 use crate::schema::ExcludeTables;
 use crate::url::{DatabaseUrl, UrlError};
+pub use pyproject::{PYPROJECT_FILE, has_retort_table, pyproject_template};
 pub use table_names::TableNames;
 
 /// The configuration file's name, looked for in a directory and its parents.
@@ -41,7 +44,8 @@ const MAX_IDENTIFIER_LEN: usize = 63;
 /// A loaded `retort.toml`, with paths made absolute and defaults filled in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    /// The `retort.toml` file, absolute.
+    /// The project file, absolute: `retort.toml`, or the `pyproject.toml`
+    /// whose `[tool.retort]` table was read.
     pub path: PathBuf,
     /// The directory holding it: the project root.
     pub root: PathBuf,
@@ -86,15 +90,25 @@ struct Section {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// No `retort.toml` in the starting directory or any parent.
+    /// No `retort.toml`, nor a `pyproject.toml` with `[tool.retort]`, in
+    /// the starting directory or any parent.
     #[error(
-        "no {CONFIG_FILE} found in {} or any parent directory; \
-         run `retort init` to create a project, or pass `-c PATH`",
+        "no {CONFIG_FILE} (nor a {PYPROJECT_FILE} with a [tool.retort] table) found in {} \
+         or any parent directory; run `retort init` to create a project, or pass `-c PATH`",
         start.display()
     )]
     NotFound {
         /// The directory the search started from.
         start: PathBuf,
+    },
+    /// `-c PATH` names a `pyproject.toml` without a `[tool.retort]` table.
+    #[error(
+        "{} has no [tool.retort] table; add one (`retort init --pyproject` writes it)",
+        path.display()
+    )]
+    NoToolTable {
+        /// The file.
+        path: PathBuf,
     },
     /// A file could not be read.
     #[error("cannot read {}: {source}", path.display())]
@@ -195,7 +209,8 @@ pub struct ResolvedUrl {
 
 impl Config {
     /// Reads the `retort.toml` at `path` (relative paths are taken from the
-    /// current directory).
+    /// current directory); a file named `pyproject.toml` is read for its
+    /// `[tool.retort]` table.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let path = std::path::absolute(path).map_err(|source| ConfigError::Io {
             path: path.to_path_buf(),
@@ -206,45 +221,47 @@ impl Config {
                 path: path.clone(),
                 source,
             })?;
+        if path.file_name() == Some(PYPROJECT_FILE.as_ref()) {
+            return pyproject::from_text(&path, &text)?.ok_or(ConfigError::NoToolTable { path });
+        }
         Config::from_toml(&path, &text)
     }
 
     /// Finds `retort.toml` in `start_dir` or the nearest parent that has one,
-    /// as cargo finds `Cargo.toml`, and loads it.
+    /// as cargo finds `Cargo.toml`, and loads it. A directory without one
+    /// may hold the settings as `[tool.retort]` in `pyproject.toml`; a
+    /// `pyproject.toml` without that table (a Python project's, not
+    /// retort's) is passed over.
     pub fn discover(start_dir: &Path) -> Result<Config, ConfigError> {
         let start = std::path::absolute(start_dir).map_err(|source| ConfigError::Io {
             path: start_dir.to_path_buf(),
             source,
         })?;
-        match start
-            .ancestors()
-            .map(|dir| dir.join(CONFIG_FILE))
+        for dir in start.ancestors() {
+            let candidate = dir.join(CONFIG_FILE);
             // Not `is_file`: a named pipe called retort.toml must be refused
             // by name, not skipped in favour of a parent directory's project.
-            .find(|candidate| candidate.exists() && !candidate.is_dir())
-        {
-            Some(path) => Config::load(&path),
-            None => Err(ConfigError::NotFound { start }),
+            if candidate.exists() && !candidate.is_dir() {
+                return Config::load(&candidate);
+            }
+            if let Some(config) = pyproject::discover_in(dir)? {
+                return Ok(config);
+            }
         }
+        Err(ConfigError::NotFound { start })
     }
 
     /// Builds the configuration from the text of the file at `path`
     /// (absolute).
     fn from_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let contents: FileContents = toml::from_str(text).map_err(|err| {
-            let (line, column) = err
-                .span()
-                .map_or((1, 1), |span| line_column(text, span.start));
-            ConfigError::Parse {
-                path: path.to_path_buf(),
-                line,
-                column,
-                // serde's message may quote a value: a URL put under the
-                // wrong key would show its password.
-                message: crate::url::redact_words(err.message().trim_end()),
-            }
-        })?;
-        let section = contents.retort;
+        let contents: FileContents =
+            toml::from_str(text).map_err(|err| parse_error(path, text, &err))?;
+        Config::from_section(path, contents.retort)
+    }
+
+    /// Builds the configuration from the keys of `[retort]` (or
+    /// `[tool.retort]`) in the file at `path` (absolute).
+    fn from_section(path: &Path, section: Section) -> Result<Config, ConfigError> {
         let invalid = |key: &str, message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
             key: key.to_string(),
@@ -331,7 +348,11 @@ impl Config {
             return finish(&text, origin, &self.root, UrlSource::DotEnv(dotenv));
         }
         if let Some(text) = &self.url {
-            let origin = format!("{CONFIG_FILE} url ({})", self.path.display());
+            let file = self
+                .path
+                .file_name()
+                .map_or(CONFIG_FILE.into(), |name| name.to_string_lossy());
+            let origin = format!("{file} url ({})", self.path.display());
             return finish(text, origin, &self.root, UrlSource::ConfigFile);
         }
         Err(ConfigError::NoUrl {
@@ -438,6 +459,21 @@ fn dotenv_line_error(path: &Path, text: &str, line: &str) -> ConfigError {
         column: 1,
         message: "this line is not valid .env syntax (`KEY=value`, with matching quotes)"
             .to_string(),
+    }
+}
+
+/// A TOML or schema error in the file at `path`, at its line and column.
+fn parse_error(path: &Path, text: &str, err: &toml::de::Error) -> ConfigError {
+    let (line, column) = err
+        .span()
+        .map_or((1, 1), |span| line_column(text, span.start));
+    ConfigError::Parse {
+        path: path.to_path_buf(),
+        line,
+        column,
+        // serde's message may quote a value: a URL put under the
+        // wrong key would show its password.
+        message: crate::url::redact_words(err.message().trim_end()),
     }
 }
 

@@ -17,4 +17,6 @@ mod graph;
 mod init;
 mod json;
 mod layers;
+mod pyproject;
 mod redaction;
+mod shell;
