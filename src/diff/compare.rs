@@ -236,6 +236,18 @@ fn compare_table(
                         from: gone[i].name.clone(),
                         to: to.name.clone(),
                     });
+                    // A new comment does not make it another column.
+                    let renamed = Column {
+                        name: to.name.clone(),
+                        ..gone[i].clone()
+                    };
+                    if renamed != *to {
+                        plan.columns.push(Op::AlterColumn {
+                            table: table(),
+                            from: renamed,
+                            to: to.clone(),
+                        });
+                    }
                     gone.remove(i);
                 }
                 None => i += 1,
@@ -457,10 +469,12 @@ fn as_renamed(table: &Table, name: &str) -> Table {
     moved
 }
 
-/// Same definition under another column name.
+/// Same definition under another column name; the comment may differ (it
+/// is altered after the rename).
 fn same_shape_column(a: &Column, b: &Column) -> bool {
     Column {
         name: b.name.clone(),
+        comment: b.comment.clone(),
         ..a.clone()
     } == *b
 }
