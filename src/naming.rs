@@ -203,6 +203,9 @@ pub(crate) enum Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Renamed {
     pub kind: Kind,
+    /// Its place among the table's constraints of that kind (the same
+    /// before and after the rename).
+    pub index: usize,
     /// The name before the rename.
     pub from: String,
     /// The conventional name after it.
@@ -220,10 +223,11 @@ pub(crate) fn renamed(old_table: &Table, new_table: &Table) -> Vec<Renamed> {
     );
     let mut renamed = Vec::new();
     let mut pair = |kind: Kind, from: &[String], to: &[String]| {
-        for (from, to) in from.iter().zip(to) {
+        for (index, (from, to)) in from.iter().zip(to).enumerate() {
             if from != to {
                 renamed.push(Renamed {
                     kind,
+                    index,
                     from: from.clone(),
                     to: to.clone(),
                 });

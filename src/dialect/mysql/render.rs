@@ -30,8 +30,8 @@
 //!   primary key `PRIMARY`. A unique constraint is an index in MySQL: it is
 //!   dropped with `DROP INDEX` and renamed with `RENAME INDEX` when a rename
 //!   changes its conventional name. Foreign keys and checks cannot be renamed
-//!   in MySQL, so theirs keep the old name after a table or column rename: to
-//!   drop such a constraint later, name it.
+//!   in MySQL: a table or column rename that changes their conventional name
+//!   drops them before and adds them after under the new one.
 //! - `AlterColumn` is one `MODIFY COLUMN` with the whole new definition,
 //!   comment included: MySQL resets whatever the definition leaves out.
 //! - Comments are inline: `COMMENT '…'` on columns, the table option
@@ -99,16 +99,22 @@ pub(super) fn render(op: &Op, before: &Schema) -> Result<Vec<String>, RenderErro
         Op::CreateTable(table) => create_table(table)?,
         Op::DropTable(table) => vec![W.drop_table(&table.name)],
         Op::RenameTable { from, to } => {
-            let mut out = vec![format!("RENAME TABLE {} TO {}", q(from), q(to))];
+            let (drops, adds) = carry_constraints(op, before, from, to)?;
+            let mut out = drops;
+            out.push(format!("RENAME TABLE {} TO {}", q(from), q(to)));
             out.extend(rename_indexes(op, before, to));
+            out.extend(adds);
             out
         }
         Op::AddColumn { table, column } => vec![W.add_column(table, column)],
         Op::DropColumn { table, column } => vec![W.drop_column(table, &column.name)],
         // MySQL 8.0 and MariaDB 10.5.2 and later.
         Op::RenameColumn { table, from, to } => {
-            let mut out = vec![W.rename_column(table, from, to)];
+            let (drops, adds) = carry_constraints(op, before, table, table)?;
+            let mut out = drops;
+            out.push(W.rename_column(table, from, to));
             out.extend(rename_indexes(op, before, table));
+            out.extend(adds);
             out
         }
         Op::AlterColumn { table, from, to } => {
@@ -444,8 +450,8 @@ fn foreign_key(table: &str, name: Option<&str>, key: &ForeignKey) -> Result<Stri
     Ok(W.foreign_key(name, key))
 }
 
-/// `RENAME INDEX` for the unnamed unique constraints a rename renames; the
-/// other constraints cannot be renamed in MySQL (see the module doc).
+/// `RENAME INDEX` for the unnamed unique constraints a rename renames (see
+/// the module doc).
 fn rename_indexes(op: &Op, before: &Schema, table: &str) -> Vec<String> {
     op.renamed_constraints(before)
         .into_iter()
@@ -457,6 +463,64 @@ fn rename_indexes(op: &Op, before: &Schema, table: &str) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The statements to run before and after a table or column rename so that
+/// the checks and foreign keys whose conventional name it changes end up
+/// under the new name, as PostgreSQL's `RENAME CONSTRAINT` leaves them:
+/// MySQL cannot rename either, so they are dropped on `from` before the
+/// rename and added on `to` after it. The index InnoDB made for a foreign
+/// key, named after it, stays and is renamed along, so the key added again
+/// finds it (<https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html>).
+fn carry_constraints(
+    op: &Op,
+    before: &Schema,
+    from: &str,
+    to: &str,
+) -> Result<(Vec<String>, Vec<String>), RenderError> {
+    let (mut drops, mut adds) = (Vec::new(), Vec::new());
+    let Some(old) = before.table(from) else {
+        return Ok((drops, adds));
+    };
+    let mut after = before.clone();
+    if op.apply(&mut after).is_err() {
+        return Ok((drops, adds));
+    }
+    let Some(new) = after.table(to) else {
+        return Ok((drops, adds));
+    };
+    for r in op.renamed_constraints(before) {
+        match r.kind {
+            Kind::Check => {
+                let (Some(_), Some(check)) = (old.checks.get(r.index), new.checks.get(r.index))
+                else {
+                    continue;
+                };
+                drops.push(W.drop_constraint(from, &r.from));
+                adds.push(W.add_constraint(to, &W.check(Some(&r.to), check)));
+            }
+            Kind::ForeignKey => {
+                let (Some(was), Some(key)) =
+                    (old.foreign_keys.get(r.index), new.foreign_keys.get(r.index))
+                else {
+                    continue;
+                };
+                drops.push(format!(
+                    "ALTER TABLE {} DROP FOREIGN KEY {}",
+                    q(from),
+                    q(&r.from)
+                ));
+                if has_implicit_index(old, was, &r.from) {
+                    adds.push(
+                        W.alter_table(to, &format!("RENAME INDEX {} TO {}", q(&r.from), q(&r.to))),
+                    );
+                }
+                adds.push(W.add_constraint(to, &foreign_key(to, Some(&r.to), key)?));
+            }
+            Kind::PrimaryKey | Kind::Unique => {}
+        }
+    }
+    Ok((drops, adds))
 }
 
 #[cfg(test)]

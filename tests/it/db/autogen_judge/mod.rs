@@ -7,7 +7,7 @@
 //! upgraded, and `check` must be clean (no false positive); `downgrade -1`
 //! must give "before" back (`check` against its models clean, the rows of
 //! the columns both sides share unchanged); `upgrade` again, `check` clean.
-//! A refusal of autogenerate (a change retort will not write, with its
+//! A refusal of autogenerate or of the upgrade's rendering (a change retort will not write or cannot carry out on a database, with its
 //! message) is counted apart, by reason.
 //!
 //! Pairs run in batches, each pair on tables of its own (`p<n>_…`) in one
@@ -167,6 +167,12 @@ pub fn run(backend: Backend, script: &Script) -> Option<Outcome> {
         }
         .expect("move the revision");
         let run = p.run(args);
+        // Exit 2 before anything ran: the dialect refused to render the
+        // revision, with a message (MySQL cannot index a TEXT, BLOB or JSON
+        // column without a prefix length). A refusal, counted apart.
+        if step == "upgrade" && run.code == 2 {
+            return Some(Outcome::Refused(refusal(&run)));
+        }
         if run.code != 0 {
             return Some(fail(step, &run, Some(&revision)));
         }
@@ -193,7 +199,12 @@ pub fn run(backend: Backend, script: &Script) -> Option<Outcome> {
 /// The first line of a refusal, without the names of the pair's tables.
 fn refusal(run: &Run) -> String {
     let flat = run.stderr_flat();
-    format!("exit {}: {}", run.code, generalise(&flat))
+    // The scratch database's URL differs from pair to pair.
+    let flat = flat
+        .strip_prefix("Database: ")
+        .and_then(|rest| rest.split_once(' '))
+        .map_or(flat.as_str(), |(_, rest)| rest);
+    format!("exit {}: {}", run.code, generalise(flat))
 }
 
 /// `text` with the generated names made alike, so failures group by class.
