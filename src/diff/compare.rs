@@ -254,15 +254,18 @@ fn compare_table(
             }
         }
     }
-    // Dropped last column first, so the reversed list adds them back in order.
-    for column in gone.into_iter().rev() {
-        plan.columns.push(Op::DropColumn {
+    // Added before the drops, in both directions (the reversed list adds
+    // the dropped ones back first): MySQL refuses to drop a table's last
+    // column ("You can't delete all columns with ALTER TABLE").
+    for column in added {
+        plan.columns.push(Op::AddColumn {
             table: table(),
             column: column.clone(),
         });
     }
-    for column in added {
-        plan.columns.push(Op::AddColumn {
+    // Dropped last column first, so the reversed list adds them back in order.
+    for column in gone.into_iter().rev() {
+        plan.columns.push(Op::DropColumn {
             table: table(),
             column: column.clone(),
         });
@@ -650,7 +653,7 @@ mod tests {
                 _ => "other",
             })
             .collect();
-        assert_eq!(kinds, ["drop", "add", "alter", "comment", "index"]);
+        assert_eq!(kinds, ["add", "drop", "alter", "comment", "index"]);
     }
 
     #[test]

@@ -265,3 +265,17 @@ fn table_rename_revision_is_only_the_rename(backend: Backend) {
     }
 }
 per_backend!(table_rename_revision_is_only_the_rename);
+
+/// Every column of a table replaced at once: MySQL refuses to drop a
+/// table's last column, so the new ones are added first, in both
+/// directions (seed 20262272 of the 3,000-pair run).
+fn every_column_replaced(backend: Backend) {
+    case(
+        backend,
+        "CREATE TABLE t (a INTEGER, b VARCHAR(20));\n",
+        "CREATE TABLE t (c BIGINT DEFAULT 1, d TEXT);\n",
+        &["INSERT INTO t (a, b) VALUES (1, 'x')"],
+        &[],
+    );
+}
+per_backend!(every_column_replaced);
