@@ -245,7 +245,7 @@ async fn ensure_at_head(
     graph: &RevisionGraph,
     version_table: &str,
 ) -> Result<(), Error> {
-    let rows = read::versions(connection, version_table).await?;
+    let rows = connection.current_versions(version_table).await?;
     let applied = Applied::from_versions(graph, &rows)?;
     let pending = plan::pending(graph, &applied);
     if pending.is_empty() {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::config::TableNames;
-use crate::connection::{self, Connection};
+use crate::connection::Connection;
 use crate::dialect::dialect;
 use crate::diff::review::{self, Rows, Warning};
 use crate::op::Op;
@@ -19,20 +19,6 @@ pub async fn introspect(connection: &mut Connection, settings: &Settings) -> Res
     let mut schema = connection.introspect(&[names.version, names.log]).await?;
     settings.exclude_tables.apply(&mut schema);
     Ok(schema)
-}
-
-/// The version rows, or none when the table does not exist yet. The same
-/// read as `migrate::current`, which sits above this module.
-pub(super) async fn versions(
-    connection: &mut Connection,
-    version_table: &str,
-) -> Result<Vec<String>, connection::Error> {
-    if !connection.table_exists(version_table).await? {
-        return Ok(Vec::new());
-    }
-    let names = TableNames::new(version_table);
-    let quoted = dialect(connection.kind()).quote_ident(&names.version);
-    connection.versions(&quoted).await
 }
 
 /// The warnings for `ops`, with the rows they depend on read from the

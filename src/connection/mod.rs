@@ -343,6 +343,16 @@ impl Connection {
         .await
     }
 
+    /// The rows of the version table `version_table` (unquoted), or none
+    /// when it does not exist yet; never creates it.
+    pub async fn current_versions(&mut self, version_table: &str) -> Result<Vec<String>, Error> {
+        if !self.table_exists(version_table).await? {
+            return Ok(Vec::new());
+        }
+        let quoted = self.dialect().quote_ident(version_table);
+        self.versions(&quoted).await
+    }
+
     /// The version table's rows.
     pub async fn versions(&mut self, quoted_table: &str) -> Result<Vec<String>, Error> {
         driver(async {

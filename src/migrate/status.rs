@@ -33,11 +33,7 @@ pub async fn current(
     connection: &mut Connection,
     version_table: &str,
 ) -> Result<Vec<String>, Error> {
-    if !connection.table_exists(version_table).await? {
-        return Ok(Vec::new());
-    }
-    let tables = Tables::new(dialect::dialect(connection.kind()), version_table);
-    Ok(connection.versions(&tables.version).await?)
+    Ok(connection.current_versions(version_table).await?)
 }
 
 /// Reads the database's state against the graph; never writes.
