@@ -106,6 +106,60 @@ pub struct Export {
     pub dialects: Vec<DialectKind>,
     /// The revisions, parents first.
     pub revisions: Vec<AlembicRevision>,
+    /// The version table env.py configures.
+    pub version_table: VersionTable,
+}
+
+/// The version table env.py passes to `context.configure`, read as text
+/// (env.py is never run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionTable {
+    /// env.py passes none: Alembic's `alembic_version`.
+    Default,
+    /// Every `version_table=` in env.py is this string literal (or a
+    /// module-level constant holding it).
+    Named {
+        /// The table.
+        name: String,
+        /// env.py.
+        path: PathBuf,
+        /// The line of the literal.
+        line: usize,
+    },
+    /// A value only running env.py would tell (a variable, a call,
+    /// `**options`, different literals): the user names the table.
+    Computed {
+        /// env.py.
+        path: PathBuf,
+        /// The line of the value.
+        line: usize,
+    },
+}
+
+#[derive(Deserialize)]
+struct VersionTableDocument {
+    path: PathBuf,
+    name: Option<String>,
+    #[serde(default)]
+    line: usize,
+    computed: Option<usize>,
+}
+
+impl From<VersionTableDocument> for VersionTable {
+    fn from(document: VersionTableDocument) -> VersionTable {
+        match (document.name, document.computed) {
+            (_, Some(line)) => VersionTable::Computed {
+                path: document.path,
+                line,
+            },
+            (Some(name), None) if document.line > 0 => VersionTable::Named {
+                name,
+                path: document.path,
+                line: document.line,
+            },
+            _ => VersionTable::Default,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -113,6 +167,7 @@ struct Document {
     dialects: Option<Vec<String>>,
     revisions: Option<Vec<AlembicRevision>>,
     error: Option<InputError>,
+    version_table: Option<VersionTableDocument>,
     /// Alembic (or SQLAlchemy) could not be imported.
     missing: Option<String>,
 }
@@ -200,5 +255,8 @@ pub fn read(python: &str, ini: &Path, dialects: &[DialectKind]) -> Result<Export
     Ok(Export {
         dialects: kinds,
         revisions: document.revisions.unwrap_or_default(),
+        version_table: document
+            .version_table
+            .map_or(VersionTable::Default, VersionTable::from),
     })
 }

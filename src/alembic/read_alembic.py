@@ -107,6 +107,51 @@ def scan(locations):
     return found
 
 
+def version_table(directory):
+    """The `version_table=` env.py passes to `context.configure`: {"name",
+    "line"} when every call passes the same string literal (or none passes
+    it: Alembic's default), {"computed", "line"} when one passes anything
+    else, so the caller can ask for --version-table instead of guessing."""
+    path = os.path.join(directory.dir, "env.py")
+    try:
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read(), filename=path)
+    except (OSError, SyntaxError, ValueError):
+        return {"path": path, "computed": 1}
+    # A module-level `NAME = "literal"` may be what configure is passed.
+    constants = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    constants[target.id] = node.value.value
+    found = None
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "configure"):
+            continue
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                # `**options`: may hold a version_table we cannot see.
+                return {"path": path, "computed": node.lineno}
+            if keyword.arg == "version_table_schema":
+                # retort keeps its tables in the default schema: another
+                # one is for the user to decide, not to guess.
+                return {"path": path, "computed": keyword.value.lineno}
+            if keyword.arg != "version_table":
+                continue
+            value = keyword.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                name = value.value
+            elif isinstance(value, ast.Name) and value.id in constants:
+                name = constants[value.id]
+            else:
+                return {"path": path, "computed": value.lineno}
+            if found is not None and found["name"] != name:
+                return {"path": path, "computed": value.lineno}
+            found = {"path": path, "name": name, "line": value.lineno}
+    return found or {"path": path, "name": "alembic_version", "line": 0}
+
+
 def as_list(value):
     if value is None:
         return []
@@ -335,7 +380,8 @@ def main():
                 "id": script.revision,
                 "down_revisions": as_list(script.down_revision),
                 "branch_labels": sorted(as_list(script._orig_branch_labels)),
-                "depends_on": as_list(script.dependencies),
+                # As written: Alembic resolves a label to its id in `dependencies`.
+                "depends_on": as_list(getattr(script.module, "depends_on", None)),
                 "message": script.doc or "",
                 "create_date": create_date(script.module),
                 "path": script.path,
@@ -343,7 +389,7 @@ def main():
                 "sql": sql,
             }
         )
-    print(json.dumps({"dialects": dialects, "revisions": revisions}))
+    print(json.dumps({"dialects": dialects, "revisions": revisions, "version_table": version_table(directory)}))
 
 
 if __name__ == "__main__":

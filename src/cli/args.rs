@@ -175,6 +175,10 @@ pub struct ImportAlembicArgs {
     /// Exit 0 even when revisions need a hand (their placeholders stop runs).
     #[arg(long = "allow-incomplete")]
     pub allow_incomplete: bool,
+    /// The table Alembic keeps its revisions in (default: the literal
+    /// env.py passes as `version_table=`, else `alembic_version`).
+    #[arg(long = "version-table", value_name = "NAME")]
+    pub version_table: Option<String>,
 }
 
 /// `autogenerate` (and `revision --autogenerate`).

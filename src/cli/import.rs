@@ -6,8 +6,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use retort::DialectKind;
-use retort::alembic::{self, Imported};
-use retort::config::CONFIG_FILE;
+use retort::alembic::{self, Imported, VersionTable};
+use retort::config::{CONFIG_FILE, Config};
 use retort::revision::RevisionGraph;
 use serde_json::json;
 
@@ -16,14 +16,15 @@ use crate::cli::args::ImportAlembicArgs;
 use crate::cli::error::CliError;
 use crate::cli::output::display_path;
 
-const CONFIG: &str = r#"# Imported from Alembic by `retort import alembic` (docs/adopting-from-alembic.md).
+const CONFIG_HEAD: &str = r#"# Imported from Alembic by `retort import alembic` (docs/adopting-from-alembic.md).
 [retort]
 script_location = "migrations"
 
 # The table Alembic keeps: a database Alembic migrated is at the same
 # revision for retort, and `alembic current` still reads it.
-version_table = "alembic_version"
+"#;
 
+const CONFIG_TAIL: &str = r#"
 transaction_per_migration = true
 
 # The declared schema for check and autogenerate, e.g. SQLAlchemy's metadata:
@@ -56,13 +57,17 @@ pub fn alembic(context: &Context, args: ImportAlembicArgs) -> Result<(), CliErro
     let imported = alembic::convert(&export, &base)?;
     let out = args.out.clone().unwrap_or_else(|| base.clone());
     let versions = out.join("migrations").join("versions");
-
-    if args.check {
-        report(context, &imported, &export.dialects, &versions, true);
-    } else {
-        write(&imported, &out)?;
-        report(context, &imported, &export.dialects, &versions, false);
+    let (table, config) = config_text(&out, args.version_table.as_deref(), &export.version_table)?;
+    let shown = Shown {
+        dialects: &export.dialects,
+        versions: &versions,
+        version_table: &table,
+        check: args.check,
+    };
+    if !args.check {
+        write(&imported, &config, &out)?;
     }
+    report(context, &imported, &shown);
     if imported.needs_a_hand.is_empty() || args.allow_incomplete {
         Ok(())
     } else {
@@ -74,6 +79,36 @@ pub fn alembic(context: &Context, args: ImportAlembicArgs) -> Result<(), CliErro
                 .collect(),
         })
     }
+}
+
+/// `retort.toml`, with the version table of `--version-table`, else of
+/// env.py when it names one with a literal; refused when env.py computes
+/// it, since guessing wrong would make every database look empty.
+fn config_text(
+    out: &Path,
+    flag: Option<&str>,
+    read: &VersionTable,
+) -> Result<(String, String), CliError> {
+    let table = match (flag, read) {
+        (Some(name), _) => name,
+        (None, VersionTable::Default) => "alembic_version",
+        (None, VersionTable::Named { name, .. }) => name,
+        (None, VersionTable::Computed { path, line }) => {
+            return Err(CliError::usage(
+                format!(
+                    "{}:{line}: env.py passes a version_table the import cannot read without running it",
+                    display_path(path)
+                ),
+                Some("name the table with --version-table NAME".to_owned()),
+            ));
+        }
+    };
+    // TOML's quoting, whatever the name holds; the load below judges it.
+    let value = toml::Value::String(table.to_owned()).to_string();
+    let text = format!("{CONFIG_HEAD}version_table = {value}\n{CONFIG_TAIL}");
+    // The same checks as every later load, before anything is written.
+    Config::from_toml(&out.join(CONFIG_FILE), &text)?;
+    Ok((table.to_owned(), text))
 }
 
 /// `alembic.ini` itself, or the one in the directory given (default: here).
@@ -100,7 +135,7 @@ fn ini_path(path: Option<&Path>) -> Result<PathBuf, CliError> {
 
 /// Writes into `out/.retort-import-<pid>`, checks that the files load as a
 /// revision graph, then moves them into place, refusing to replace a file.
-fn write(imported: &Imported, out: &Path) -> Result<(), CliError> {
+fn write(imported: &Imported, config_text: &str, out: &Path) -> Result<(), CliError> {
     let config = out.join(CONFIG_FILE);
     let versions = out.join("migrations").join("versions");
     let existing = std::iter::once(config.clone())
@@ -114,7 +149,7 @@ fn write(imported: &Imported, out: &Path) -> Result<(), CliError> {
     }
     fs::create_dir_all(out).map_err(|e| CliError::create(out, e))?;
     let temp = out.join(format!(".retort-import-{}", std::process::id()));
-    let result = stage(imported, &temp).and_then(|()| {
+    let result = stage(imported, config_text, &temp).and_then(|()| {
         fs::create_dir_all(&versions).map_err(|e| CliError::create(&versions, e))?;
         for file in &imported.files {
             let to = versions.join(&file.name);
@@ -127,7 +162,7 @@ fn write(imported: &Imported, out: &Path) -> Result<(), CliError> {
     result
 }
 
-fn stage(imported: &Imported, temp: &Path) -> Result<(), CliError> {
+fn stage(imported: &Imported, config_text: &str, temp: &Path) -> Result<(), CliError> {
     let versions = temp.join("versions");
     fs::create_dir_all(&versions).map_err(|e| CliError::create(&versions, e))?;
     for file in &imported.files {
@@ -137,21 +172,30 @@ fn stage(imported: &Imported, temp: &Path) -> Result<(), CliError> {
     // What was written must load as the same graph before it is put in place.
     RevisionGraph::load(&versions)?;
     let config = temp.join(CONFIG_FILE);
-    fs::write(&config, CONFIG).map_err(|e| CliError::write(&config, e))
+    fs::write(&config, config_text).map_err(|e| CliError::write(&config, e))
 }
 
-fn report(
-    context: &Context,
-    imported: &Imported,
-    dialects: &[DialectKind],
-    versions: &Path,
+/// What the report names besides the files.
+struct Shown<'a> {
+    dialects: &'a [DialectKind],
+    versions: &'a Path,
+    version_table: &'a str,
     check: bool,
-) {
+}
+
+fn report(context: &Context, imported: &Imported, shown: &Shown) {
+    let Shown {
+        dialects,
+        versions,
+        version_table,
+        check,
+    } = *shown;
     let names: Vec<&str> = dialects.iter().map(|d| d.as_str()).collect();
     if context.output.is_json() {
         context.output.document(&json!({
             "written": !check,
             "dialects": names,
+            "version_table": version_table,
             "revisions": imported.files.iter().map(|f| json!({
                 "revision": f.id,
                 "file": display_path(&versions.join(&f.name)),
@@ -170,7 +214,7 @@ fn report(
     }
     let verb = if check { "Would write" } else { "Wrote" };
     context.output.progress(&format!(
-        "{verb} {} revision(s) for {} into {}",
+        "{verb} {} revision(s) for {} into {} (version table {version_table})",
         imported.files.len(),
         names.join(", "),
         display_path(versions)

@@ -252,8 +252,8 @@ impl Config {
     }
 
     /// Builds the configuration from the text of the file at `path`
-    /// (absolute).
-    fn from_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    /// (absolute; errors name it), e.g. to check a file before writing it.
+    pub fn from_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let contents: FileContents =
             toml::from_str(text).map_err(|err| parse_error(path, text, &err))?;
         Config::from_section(path, contents.retort)

@@ -42,6 +42,7 @@ fn import(dialects: &[DialectKind], revisions: Vec<AlembicRevision>) -> Imported
         &Export {
             dialects: dialects.to_vec(),
             revisions,
+            version_table: crate::alembic::VersionTable::Default,
         },
         Path::new("/project"),
     )
@@ -220,6 +221,7 @@ fn an_id_retort_cannot_take_names_the_file_and_line() {
         &Export {
             dialects: vec![DialectKind::Sqlite],
             revisions: vec![revision("not-an-id!", &[], &[("sqlite", sql(""), sql(""))])],
+            version_table: crate::alembic::VersionTable::Default,
         },
         Path::new("/project"),
     )

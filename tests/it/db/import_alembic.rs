@@ -3,7 +3,8 @@
 //! upgrades one database, the imported project another, and `retort dump`
 //! reads both back the same; a database Alembic took to any revision is at
 //! that revision for retort, which carries on, and `alembic current` still
-//! reads the version table afterwards.
+//! reads the version table afterwards; downgrading to every intermediate
+//! revision leaves the same schema as Alembic's downgrade.
 //!
 //! Needs `RETORT_TEST_ALEMBIC_PYTHON` (see tests/it/alembic.rs): skipped
 //! with a notice without it, failing under `CI`.
@@ -175,8 +176,24 @@ fn import_alembic_twin(backend: Backend) {
     );
     assert_eq!(by_retort.versions("alembic_version"), vec![NEEDS_A_HAND]);
 
-    // Every downgrade section runs, back to an empty database.
-    run(&project, &by_retort, &["downgrade", "base"]).success();
+    // Downgrade to every intermediate revision, then base: Alembic on one
+    // database, retort on the other, the same schema and version rows at
+    // each step (downgrading the merge to the branch's revision leaves both
+    // branch heads, as Alembic does).
+    for target in ORDER.iter().rev().skip(1).chain(&["base"]) {
+        alembic(&python, project.path(), &by_alembic, &["downgrade", target]);
+        run(&project, &by_retort, &["downgrade", target]).success();
+        assert_eq!(
+            dump(&project, &by_retort),
+            dump(&project, &by_alembic),
+            "after downgrade {target}"
+        );
+        assert_eq!(
+            by_retort.versions("alembic_version"),
+            by_alembic.versions("alembic_version"),
+            "version rows after downgrade {target}"
+        );
+    }
     let left = app_tables(&by_retort);
     assert!(left.is_empty(), "left after downgrade base: {left:?}");
 
@@ -243,6 +260,37 @@ fn import_check_and_graph() {
         !project.path().join("retort.toml").exists(),
         "--check wrote"
     );
+    // The same as one JSON document, still printed when exiting 1.
+    let json = project
+        .run(&[&["--format", "json"][..], &args[..], &["--check"]].concat())
+        .code(1)
+        .json();
+    assert_eq!(json["written"], false);
+    assert_eq!(json["version_table"], "alembic_version");
+    assert_eq!(
+        json["dialects"],
+        serde_json::json!(["postgresql", "mysql", "sqlite"])
+    );
+    let revisions = json["revisions"].as_array().expect("revisions");
+    let ids: Vec<&str> = revisions
+        .iter()
+        .map(|r| r["revision"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(ids, ORDER, "parents first");
+    assert!(
+        revisions.iter().all(|r| r["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("-- Revision ID: "))),
+        "{json}"
+    );
+    let hand = &json["needs_a_hand"];
+    assert_eq!(hand.as_array().map(Vec::len), Some(1), "{hand}");
+    assert_eq!(hand[0]["revision"], NEEDS_A_HAND);
+    assert_eq!(hand[0]["function"], "upgrade");
+    assert!(
+        !project.path().join("retort.toml").exists(),
+        "--check wrote"
+    );
     project.run(&args).code(1);
     assert!(project.path().join("retort.toml").exists());
     let graph = retort::RevisionGraph::load(&project.versions()).expect("the imported graph");
@@ -270,20 +318,29 @@ fn import_bad_input_names_the_file_and_line() {
     let Some(python) = alembic_python() else {
         return;
     };
-    let cases: &[(&str, &str, &str)] = &[
-        ("syntax", "def upgrade(:\n", "not valid Python"),
+    // (case, file text after the docstring line, message, line named)
+    let cases: &[(&str, &str, &str, usize)] = &[
+        ("syntax", "def upgrade(:\n", "not valid Python", 2),
         (
             "duplicate",
             "revision = \"1f0c9a7e3b21\"\ndown_revision = None\n",
             "duplicate revision id `1f0c9a7e3b21`",
+            2,
+        ),
+        (
+            "no down_revision",
+            "revision = \"aaaaaaaaaaaa\"\n",
+            "no `down_revision = ...` assignment",
+            2,
         ),
         (
             "missing parent",
             "revision = \"aaaaaaaaaaaa\"\ndown_revision = \"bbbbbbbbbbbb\"\n",
             "no revision file has",
+            3,
         ),
     ];
-    for (name, text, expected) in cases {
+    for (name, text, expected, line) in cases {
         let project = Project::empty();
         let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/alembic_mercury_bank");
         copy_dir(&example, project.path());
@@ -302,7 +359,7 @@ fn import_bad_input_names_the_file_and_line() {
         let flat = run.stderr_flat();
         assert!(flat.contains(expected), "{name}: {flat}");
         assert!(
-            flat.contains("zz_bad.py:"),
+            flat.contains(&format!("zz_bad.py:{line}")),
             "{name}: names the file: {flat}"
         );
         assert!(
@@ -310,4 +367,86 @@ fn import_bad_input_names_the_file_and_line() {
             "{name}: wrote"
         );
     }
+}
+
+/// The twin copied into a temp directory, not imported.
+fn twin() -> Project {
+    let project = Project::empty();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/alembic_mercury_bank");
+    copy_dir(&example, project.path());
+    project
+}
+
+/// Rewrites the twin's env.py to pass `version_table=VALUE` to both
+/// `context.configure` calls, with `prelude` above them.
+fn configure_version_table(project: &Project, prelude: &str, value: &str) {
+    let path = project.path().join("migrations/env.py");
+    let text = std::fs::read_to_string(&path).expect("read env.py");
+    let passed = text.replace(
+        "target_metadata=target_metadata",
+        &format!("target_metadata=target_metadata, version_table={value}"),
+    );
+    assert_ne!(passed, text, "env.py has the template's configure calls");
+    std::fs::write(&path, format!("{prelude}\n{passed}")).expect("write env.py");
+}
+
+/// A `version_table` env.py passes as a literal (here through a module
+/// constant) becomes retort.toml's, so a database Alembic migrated is at
+/// its revision for retort; one env.py computes is refused, naming its
+/// line, until `--version-table` names the table; a name retort cannot
+/// take is refused before anything is written.
+#[test]
+fn import_version_table_from_env_py() {
+    let Some(python) = alembic_python() else {
+        return;
+    };
+    let import = |project: &Project, extra: &[&str]| {
+        let args = [
+            &[
+                "import",
+                "alembic",
+                "--python",
+                python.as_str(),
+                "--dialect",
+                "sqlite",
+                "--allow-incomplete",
+            ][..],
+            extra,
+        ]
+        .concat();
+        project.run(&args)
+    };
+    let toml = |project: &Project| {
+        std::fs::read_to_string(project.path().join("retort.toml")).expect("retort.toml")
+    };
+
+    let named = twin();
+    configure_version_table(&named, "VERSIONS = \"mercury_versions\"", "VERSIONS");
+    import(&named, &[]).success();
+    assert!(
+        toml(&named).contains("\nversion_table = \"mercury_versions\"\n"),
+        "{}",
+        toml(&named)
+    );
+    let db = TestDb::new(Backend::Sqlite).expect("sqlite");
+    alembic(&python, named.path(), &db, &["upgrade", "9c2d7e5a1b60"]);
+    assert_eq!(db.versions("mercury_versions"), ["9c2d7e5a1b60"]);
+    let current = run(&named, &db, &["--format", "json", "current"])
+        .success()
+        .json();
+    assert!(current.to_string().contains("9c2d7e5a1b60"), "{current}");
+
+    let computed = twin();
+    configure_version_table(&computed, "import os", "os.environ.get(\"VT\", \"v\")");
+    let refused = import(&computed, &[]).code(2);
+    let flat = refused.stderr_flat();
+    assert!(flat.contains("env.py:"), "{flat}");
+    assert!(flat.contains("--version-table"), "{flat}");
+    assert!(!computed.path().join("retort.toml").exists(), "wrote");
+    import(&computed, &["--version-table", "bad name"])
+        .code(2)
+        .stderr_has(&["version_table", "bad name"]);
+    assert!(!computed.path().join("retort.toml").exists(), "wrote");
+    import(&computed, &["--version-table", "v"]).success();
+    assert!(toml(&computed).contains("\nversion_table = \"v\"\n"));
 }
