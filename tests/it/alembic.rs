@@ -137,7 +137,7 @@ const ALLOWED: &[Allowed] = &[
     },
 ];
 
-fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
+pub fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
     match std::env::var(name) {
         Ok(text) => text
             .parse()

@@ -14,6 +14,7 @@ mod errors;
 mod escapes;
 mod fuzz;
 mod graph;
+mod import_graphs;
 mod init;
 mod json;
 mod layers;
