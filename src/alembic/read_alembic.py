@@ -107,7 +107,7 @@ def scan(locations):
     return found
 
 
-def version_table(directory):
+def version_table(directory, ini):
     """The `version_table=` env.py passes to `context.configure`: {"name",
     "line"} when every call passes the same string literal (or none passes
     it: Alembic's default), {"computed", "line"} when one passes anything
@@ -115,9 +115,19 @@ def version_table(directory):
     path = os.path.join(directory.dir, "env.py")
     try:
         with open(path, encoding="utf-8") as f:
-            tree = ast.parse(f.read(), filename=path)
+            text = f.read()
+        tree = ast.parse(text, filename=path)
     except (OSError, SyntaxError, ValueError):
         return {"path": path, "computed": 1}
+    try:
+        with open(ini, encoding="utf-8") as f:
+            ini_text = f.read()
+    except OSError:
+        ini_text = ""
+    # `configure(**options)` can only pass a version_table that env.py or
+    # the ini spells out somewhere (JupyterHub's env.py builds its options
+    # in a dict that has none).
+    spelled = "version_table" in text or "version_table" in ini_text
     # A module-level `NAME = "literal"` may be what configure is passed.
     constants = {}
     for node in tree.body:
@@ -131,8 +141,10 @@ def version_table(directory):
             continue
         for keyword in node.keywords:
             if keyword.arg is None:
-                # `**options`: may hold a version_table we cannot see.
-                return {"path": path, "computed": node.lineno}
+                if spelled:
+                    # `**options` may hold the version_table named elsewhere.
+                    return {"path": path, "computed": node.lineno}
+                continue
             if keyword.arg == "version_table_schema":
                 # retort keeps its tables in the default schema: another
                 # one is for the user to decide, not to guess.
@@ -168,23 +180,27 @@ def create_date(module):
 
 def mysql_for_mariadb(sql):
     # Alembic writes MySQL 8's DROP CHECK, which MariaDB refuses; both accept
-    # DROP CONSTRAINT (MySQL since 8.0.19, MariaDB since 10.2).
-    return re.sub(r"(ALTER TABLE \S+ )DROP CHECK ", r"\1DROP CONSTRAINT ", sql)
+    # DROP CONSTRAINT (MySQL since 8.0.19, per its manual's ALTER TABLE page;
+    # MariaDB since 10.2.1). The table name may be backquoted.
+    return re.sub(r"(ALTER TABLE (?:`[^`]*`|\S+) )DROP CHECK ", r"\1DROP CONSTRAINT ", sql)
 
 
 class Offline:
     """Alembic's offline mode for one dialect; one context serves every
-    revision (configuring one per call costs more than running most)."""
+    revision (configuring one per call costs more than running most). It
+    is an EnvironmentContext, as env.py's would be, so that revisions that
+    reach for `alembic.context` (`context.get_bind()`,
+    `context.get_context().opts`) find one; env.py itself is not run, so
+    options only it sets (target_metadata) are absent."""
 
-    def __init__(self, dialect):
-        from alembic.runtime.migration import MigrationContext
+    def __init__(self, dialect, config, directory):
+        from alembic.runtime.environment import EnvironmentContext
 
         self.dialect = dialect
         self.out = io.StringIO()
-        self.context = MigrationContext.configure(
-            dialect_name=dialect,
-            opts={"as_sql": True, "output_buffer": self.out, "literal_binds": True},
-        )
+        self.env = EnvironmentContext(config, directory)
+        self.env.configure(dialect_name=dialect, as_sql=True, output_buffer=self.out, literal_binds=True)
+        self.context = self.env.get_context()
 
     def run(self, module, function):
         from alembic.operations import Operations
@@ -192,7 +208,7 @@ class Offline:
         self.out.seek(0)
         self.out.truncate()
         try:
-            with Operations.context(self.context):
+            with self.env, Operations.context(self.context):
                 getattr(module, function)()
         except Exception as e:
             return {"error": error_text(e)}
@@ -231,15 +247,18 @@ class Capture:
     by the upgrade and the downgrade are recorded (and the upgrade run
     again)."""
 
-    def __init__(self):
+    def __init__(self, config, directory):
         from sqlalchemy import create_engine, event
 
+        self.config = config
+        self.directory = directory
         self.dir = tempfile.TemporaryDirectory()
         self.engine = create_engine("sqlite:///" + os.path.join(self.dir.name, "scratch.db"))
         self.recorded = None
         self.broken = None
         self.raised = False
         event.listen(self.engine, "connect", self.fast)
+        event.listen(self.engine, "begin", self.begin)
         event.listen(self.engine, "before_cursor_execute", self.record)
 
     def step(self, script, wanted):
@@ -258,7 +277,9 @@ class Capture:
             self.broken = script.revision
             return result
         result["downgrade"] = self.run(script.module, "downgrade", True)
-        if self.raised or "error" in self.run(script.module, "upgrade", False):
+        # A downgrade that raised was rolled back: the database is still
+        # after the upgrade, and the revisions after it can be captured.
+        if not self.raised and "error" in self.run(script.module, "upgrade", False):
             self.broken = script.revision
         return result
 
@@ -269,20 +290,31 @@ class Capture:
         cursor.execute("PRAGMA synchronous = OFF")
         cursor.execute("PRAGMA journal_mode = MEMORY")
         cursor.close()
+        # Python's sqlite3 opens a transaction only before INSERT, UPDATE
+        # and DELETE, so a failed function's DDL would stay; `begin` below
+        # opens one itself (SQLAlchemy's pysqlite documentation,
+        # "Serializable isolation / Savepoints / Transactional DDL").
+        dbapi_connection.isolation_level = None
+
+    @staticmethod
+    def begin(conn):
+        conn.exec_driver_sql("BEGIN")
 
     def record(self, conn, cursor, statement, parameters, context, executemany):
-        if self.recorded is not None:
+        # `begin` above opens the transaction, which is not the revision's.
+        if self.recorded is not None and statement != "BEGIN":
             self.recorded.append((statement, parameters))
 
     def run(self, module, function, keep):
         from alembic.operations import Operations
-        from alembic.runtime.migration import MigrationContext
+        from alembic.runtime.environment import EnvironmentContext
 
         self.recorded = [] if keep else None
         try:
             with self.engine.begin() as conn:
-                context = MigrationContext.configure(connection=conn)
-                with Operations.context(context):
+                env = EnvironmentContext(self.config, self.directory)
+                env.configure(connection=conn)
+                with env, Operations.context(env.get_context()):
                     getattr(module, function)()
         except Exception as e:
             self.recorded = None
@@ -291,13 +323,71 @@ class Capture:
         self.raised = False
         recorded, self.recorded = self.recorded or [], None
         statements = []
+        reflected = False
         for statement, parameters in recorded:
             if REFLECTION.search(statement):
+                reflected = True
                 continue
-            if parameters or re.match(r"\s*SELECT\b", statement, re.IGNORECASE):
+            if re.match(r"\s*SELECT\b", statement, re.IGNORECASE):
                 return {"error": "reads or writes rows through the connection (%s)" % statement.strip().split("\n")[0]}
-            statements.append(statement.strip().rstrip(";") + ";")
+            # Nothing was read before it, so its values are the revision's
+            # own (batch mode's default for a new NOT NULL column, an
+            # insert of constants): written as literals.
+            inlined = inline(statement, parameters)
+            if inlined is None:
+                return {"error": "reads or writes rows through the connection (%s)" % statement.strip().split("\n")[0]}
+            statements.append(inlined.strip().rstrip(";") + ";")
+        if reflected and not statements:
+            # It looked at the schema and found nothing to do here; on a
+            # database whose tables came from elsewhere (create_all, then
+            # stamp) it would act, so an empty section would be wrong.
+            return {"error": "inspects the schema and did nothing on the scratch database built from the revisions before it"}
         return {"sql": "\n\n".join(statements)}
+
+
+def literal(value):
+    """A value as an SQLite literal, or None when it has none."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return "'%s'" % value.replace("'", "''")
+    if isinstance(value, bytes):
+        return "X'%s'" % value.hex()
+    return None
+
+
+def inline(statement, parameters):
+    """`statement` with its `?` parameters (SQLite's paramstyle) written as
+    literals; None when one has no literal or they do not match."""
+    if not parameters:
+        return statement
+    if isinstance(parameters, list):
+        # executemany: one statement per row.
+        rows = [inline(statement, row) for row in parameters]
+        return None if any(r is None for r in rows) else ";\n\n".join(r.strip().rstrip(";") for r in rows)
+    if not isinstance(parameters, tuple):
+        return None
+    values = [literal(v) for v in parameters]
+    if any(v is None for v in values):
+        return None
+    out, quote, index = [], None, 0
+    for char in statement:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"`[":
+            quote = "]" if char == "[" else char
+        elif char == "?":
+            if index >= len(values):
+                return None
+            out.append(values[index])
+            index += 1
+            continue
+        out.append(char)
+    return "".join(out) if index == len(values) else None
 
 
 def topological(scripts, revision_map):
@@ -353,8 +443,8 @@ def main():
     except Exception as e:
         fail(ini, 1, error_text(e))
     ordered = topological(scripts, directory.revision_map)
-    capture = Capture() if "sqlite" in dialects else None
-    offline = {dialect: Offline(dialect) for dialect in dialects}
+    capture = Capture(config, directory) if "sqlite" in dialects else None
+    offline = {dialect: Offline(dialect, config, directory) for dialect in dialects}
     revisions = []
     for script in ordered:
         sql = {}
@@ -371,7 +461,8 @@ def main():
                 # What the scratch run wrote, or why it cannot be used (it
                 # reads rows): either says more than the offline error.
                 recorded = captured.get(function, {})
-                if "sql" in recorded or "reads or writes rows" in recorded.get("error", ""):
+                why = recorded.get("error", "")
+                if "sql" in recorded or "reads or writes rows" in why or "inspects the schema" in why:
                     ours[function] = recorded
             for function in ("upgrade", "downgrade"):
                 ours[function] = sqlite_rebuild(ours[function])
@@ -389,7 +480,7 @@ def main():
                 "sql": sql,
             }
         )
-    print(json.dumps({"dialects": dialects, "revisions": revisions, "version_table": version_table(directory)}))
+    print(json.dumps({"dialects": dialects, "revisions": revisions, "version_table": version_table(directory, ini)}))
 
 
 if __name__ == "__main__":

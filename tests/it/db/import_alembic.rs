@@ -54,7 +54,18 @@ fn sqlalchemy_url(db: &TestDb) -> String {
     }
 }
 
-fn alembic(python: &str, project: &Path, db: &TestDb, args: &[&str]) -> String {
+pub(super) fn alembic(python: &str, project: &Path, db: &TestDb, args: &[&str]) -> String {
+    alembic_try(python, project, db, args)
+        .unwrap_or_else(|stderr| panic!("alembic {args:?} failed:\n{stderr}"))
+}
+
+/// Alembic's output, or its stderr when it failed.
+pub(super) fn alembic_try(
+    python: &str,
+    project: &Path,
+    db: &TestDb,
+    args: &[&str],
+) -> Result<String, String> {
     let output = Command::new(python)
         .arg("-c")
         .arg(ALEMBIC)
@@ -65,17 +76,15 @@ fn alembic(python: &str, project: &Path, db: &TestDb, args: &[&str]) -> String {
         .env("PYTHONWARNINGS", "ignore")
         .output()
         .expect("python runs");
-    assert!(
-        output.status.success(),
-        "alembic {args:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if !output.status.success() {
+        return Err(stderr);
+    }
     // `current` prints through Alembic's logging, on stderr, or on stdout.
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    Ok(format!(
+        "{}{stderr}",
+        String::from_utf8_lossy(&output.stdout)
+    ))
 }
 
 /// The twin copied into a temp directory and imported for `backend`, with
@@ -126,13 +135,13 @@ fn fill_in_by_hand(project: &Project) {
 }
 
 /// `retort ARGS` in `project` against `db`.
-fn run(project: &Project, db: &TestDb, args: &[&str]) -> Run {
+pub(super) fn run(project: &Project, db: &TestDb, args: &[&str]) -> Run {
     let mut command = project.command();
     command.env("DATABASE_URL", &db.url).args(args);
     Run::of(command)
 }
 
-fn dump(project: &Project, db: &TestDb) -> String {
+pub(super) fn dump(project: &Project, db: &TestDb) -> String {
     run(project, db, &["dump"]).success().stdout
 }
 
@@ -449,4 +458,150 @@ fn import_version_table_from_env_py() {
     assert!(!computed.path().join("retort.toml").exists(), "wrote");
     import(&computed, &["--version-table", "v"]).success();
     assert!(toml(&computed).contains("\nversion_table = \"v\"\n"));
+}
+
+/// A small Alembic project with what a real history (Mailu's, see
+/// docs/adopting-from-alembic.md) showed the importer getting wrong.
+const REAL_CASES: &[(&str, &str, &str, &str)] = &[
+    (
+        "a1",
+        "None",
+        "op.create_table('t', sa.Column('id', sa.Integer, primary_key=True))\n    \
+         op.execute(\"INSERT INTO t (id) VALUES (1)\")",
+        "op.drop_table('t')",
+    ),
+    // Batch mode's copy binds the new column's default as a parameter:
+    // written as a literal, not "reads or writes rows".
+    (
+        "a2",
+        "'a1'",
+        "with op.batch_alter_table('t') as batch:\n        \
+         batch.add_column(sa.Column('flag', sa.String(10), nullable=False, server_default='on'))\n        \
+         batch.create_unique_constraint('t_flag_key', ['flag', 'id'])",
+        "with op.batch_alter_table('t') as batch:\n        \
+         batch.drop_constraint('t_flag_key', type_='unique')\n        \
+         batch.drop_column('flag')",
+    ),
+    // `alembic.context` as env.py's revisions see it.
+    (
+        "a3",
+        "'a2'",
+        "if context.get_bind().engine.name == 'mysql':\n        return\n    \
+         op.add_column('t', sa.Column('note', sa.Text))",
+        "raise RuntimeError('no way back')",
+    ),
+    // Looks at the schema and does nothing when a table is missing: empty
+    // on the scratch database, so it needs a hand.
+    (
+        "a4",
+        "'a3'",
+        "if 'legacy' in sa.inspect(op.get_bind()).get_table_names():\n        \
+         op.drop_table('legacy')",
+        "pass",
+    ),
+    // Captured after a3's downgrade failed on the scratch database.
+    (
+        "a5",
+        "'a4'",
+        "with op.batch_alter_table('t') as batch:\n        \
+         batch.alter_column('flag', type_=sa.String(20), existing_nullable=False)",
+        "with op.batch_alter_table('t') as batch:\n        \
+         batch.alter_column('flag', type_=sa.String(10), existing_nullable=False)",
+    ),
+];
+
+fn real_cases_project() -> Project {
+    let project = Project::empty();
+    let versions = project.path().join("migrations/versions");
+    std::fs::create_dir_all(&versions).expect("mkdir");
+    std::fs::write(
+        project.path().join("alembic.ini"),
+        "[alembic]\nscript_location = %(here)s/migrations\nsqlalchemy.url = sqlite://\n",
+    )
+    .expect("ini");
+    std::fs::write(
+        project.path().join("migrations/env.py"),
+        "from alembic import context\n\
+         from sqlalchemy import engine_from_config, pool\n\
+         config = context.config\n\
+         engine = engine_from_config(config.get_section(config.config_ini_section), prefix='sqlalchemy.', poolclass=pool.NullPool)\n\
+         with engine.connect() as connection:\n    \
+             context.configure(connection=connection)\n    \
+             with context.begin_transaction():\n        \
+                 context.run_migrations()\n",
+    )
+    .expect("env.py");
+    for (id, down, upgrade, downgrade) in REAL_CASES {
+        std::fs::write(
+            versions.join(format!("{id}_case.py")),
+            format!(
+                "\"\"\"case {id}\"\"\"\nfrom alembic import op, context\nimport sqlalchemy as sa\n\n\
+                 revision = '{id}'\ndown_revision = {down}\nbranch_labels = None\ndepends_on = None\n\n\n\
+                 def upgrade():\n    {upgrade}\n\n\ndef downgrade():\n    {downgrade}\n"
+            ),
+        )
+        .expect("revision");
+    }
+    project
+}
+
+/// What the real history showed: batch mode's bound default is written as
+/// a literal; `alembic.context` works offline and in the scratch run; a
+/// downgrade that fails there does not stop the capture of the revisions
+/// after it; a revision that inspected the schema and did nothing needs a
+/// hand. The captured revisions then run as Alembic's do.
+#[test]
+fn import_real_history_regressions() {
+    let Some(python) = alembic_python() else {
+        return;
+    };
+    let project = real_cases_project();
+    let json = project
+        .run(&[
+            "--format",
+            "json",
+            "import",
+            "alembic",
+            "--python",
+            &python,
+            "--dialect",
+            "sqlite,postgresql",
+            "--allow-incomplete",
+        ])
+        .success()
+        .json();
+    let hands: Vec<String> = json["needs_a_hand"]
+        .as_array()
+        .expect("needs_a_hand")
+        .iter()
+        .map(|h| format!("{} {} {}", h["revision"], h["function"], h["dialects"]))
+        .collect();
+    assert_eq!(
+        hands,
+        [
+            r#""a3" "downgrade" ["sqlite","postgresql"]"#,
+            r#""a4" "upgrade" ["sqlite","postgresql"]"#,
+        ],
+        "{json}"
+    );
+    let reason = json["needs_a_hand"][1]["reason"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        reason.contains("inspects the schema and did nothing"),
+        "{reason}"
+    );
+
+    let by_alembic = TestDb::new(Backend::Sqlite).expect("sqlite");
+    let by_retort = TestDb::new(Backend::Sqlite).expect("sqlite");
+    alembic(&python, project.path(), &by_alembic, &["upgrade", "a3"]);
+    run(&project, &by_retort, &["upgrade", "a3"]).success();
+    assert_eq!(dump(&project, &by_retort), dump(&project, &by_alembic));
+    assert_eq!(by_retort.query("SELECT flag FROM t"), ["on"]);
+    // Mixed running: Alembic runs the one that needs a hand, retort the rest.
+    alembic(&python, project.path(), &by_alembic, &["upgrade", "a5"]);
+    alembic(&python, project.path(), &by_retort, &["upgrade", "a4"]);
+    run(&project, &by_retort, &["upgrade", "a5"]).success();
+    assert_eq!(dump(&project, &by_retort), dump(&project, &by_alembic));
+    assert_eq!(by_retort.versions("alembic_version"), ["a5"]);
 }

@@ -23,6 +23,7 @@ mod lock;
 mod models;
 mod offline;
 mod once;
+mod real_alembic;
 mod scale;
 mod sql_mode;
 mod sqlalchemy;
