@@ -458,6 +458,19 @@ fn import_version_table_from_env_py() {
     assert!(!computed.path().join("retort.toml").exists(), "wrote");
     import(&computed, &["--version-table", "v"]).success();
     assert!(toml(&computed).contains("\nversion_table = \"v\"\n"));
+
+    // `**options` that never mention a version table (JupyterHub's env.py
+    // builds its options in a dict) leave Alembic's default.
+    let spread = twin();
+    let path = spread.path().join("migrations/env.py");
+    let text = std::fs::read_to_string(&path).expect("read env.py");
+    let passed = text.replace(
+        "target_metadata=target_metadata",
+        "**dict(target_metadata=target_metadata)",
+    );
+    std::fs::write(&path, passed).expect("write env.py");
+    import(&spread, &[]).success();
+    assert!(toml(&spread).contains("\nversion_table = \"alembic_version\"\n"));
 }
 
 /// A small Alembic project with what a real history (Mailu's, see
