@@ -22,6 +22,7 @@
 import ast
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -351,7 +352,7 @@ def literal(value):
         return "NULL"
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, (int, float)):
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
         return repr(value)
     if isinstance(value, str):
         return "'%s'" % value.replace("'", "''")
