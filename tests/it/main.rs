@@ -20,3 +20,4 @@ mod layers;
 mod pyproject;
 mod redaction;
 mod shell;
+mod skip;
