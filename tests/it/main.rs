@@ -7,6 +7,7 @@
 
 mod alembic;
 mod bad_input;
+mod check_files;
 mod common;
 mod create;
 mod db;
@@ -16,6 +17,7 @@ mod fuzz;
 mod graph;
 mod init;
 mod json;
+mod json_doc;
 mod layers;
 mod pyproject;
 mod redaction;
