@@ -20,6 +20,7 @@ mod json;
 mod json_doc;
 mod layers;
 mod pyproject;
+mod recipes;
 mod redaction;
 mod shell;
 mod skip;
