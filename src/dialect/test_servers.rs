@@ -39,7 +39,10 @@ pub(super) fn server_url(kind: DialectKind) -> Option<String> {
         _ => {}
     }
     match cell.get_or_init(|| probe(variable, local)) {
-        Ok(url) => Some(url.clone()),
+        Ok(url) => {
+            skip::note(&format!("{variable} is not set; the tests used {url}"));
+            Some(url.clone())
+        }
         Err(reason) => {
             skip::skip(reason);
             None

@@ -1,4 +1,5 @@
-//! Tests that skip say so where it shows.
+//! Tests that skip say so where it shows (and the servers the tests found
+//! by themselves are named, see `note`).
 //!
 //! libtest counts a test that returns early as passed and captures what it
 //! prints (`eprintln!` included), so a skip would be invisible. Each skip is
@@ -16,13 +17,24 @@
 //! Writing through `io::stderr()` rather than `eprintln!` bypasses the
 //! capture (libtest only captures the print macros).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::{Mutex, Once};
 
 /// How many tests skipped for each reason.
 static SKIPPED: Mutex<BTreeMap<String, u32>> = Mutex::new(BTreeMap::new());
+/// Other things worth a line at the end, once each.
+static NOTES: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 static REPORT_AT_EXIT: Once = Once::new();
+
+/// A line for the end of the run, printed once however many tests say it
+/// (`RETORT_TEST_POSTGRES_URL is not set; the tests used …`).
+pub fn note(line: &str) {
+    let mut notes = NOTES.lock().unwrap_or_else(|e| e.into_inner());
+    notes.insert(line.to_owned());
+    drop(notes);
+    report_at_exit();
+}
 
 /// Records that the calling test skips: `reason` says how to make it run
 /// (`set RETORT_TEST_MYSQL_URL …`). Returns nothing; the caller returns early.
@@ -32,6 +44,10 @@ pub fn skip(reason: &str) {
     let mut skipped = SKIPPED.lock().unwrap_or_else(|e| e.into_inner());
     *skipped.entry(reason.to_owned()).or_default() += 1;
     drop(skipped);
+    report_at_exit();
+}
+
+fn report_at_exit() {
     REPORT_AT_EXIT.call_once(|| {
         // SAFETY: `report` is an `extern "C" fn()` that neither unwinds nor
         // calls `exit`; registering it has no other precondition.
@@ -61,9 +77,12 @@ fn summary(skipped: &BTreeMap<String, u32>) -> String {
 }
 
 extern "C" fn report() {
+    let notes = NOTES.lock().unwrap_or_else(|e| e.into_inner());
     let skipped = SKIPPED.lock().unwrap_or_else(|e| e.into_inner());
+    let mut text: String = notes.iter().map(|n| format!("note: {n}\n")).collect();
+    text.push_str(&summary(&skipped));
     // Nothing useful can be done about a failed write at exit.
-    let _ = std::io::stderr().write_all(summary(&skipped).as_bytes());
+    let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
 #[test]

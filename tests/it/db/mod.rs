@@ -85,7 +85,10 @@ impl Backend {
         }
         // Tried once per test binary: hundreds of tests ask.
         match cell.get_or_init(|| local_server(var, local)) {
-            Ok(url) => Some(url.clone()),
+            Ok(url) => {
+                crate::skip::note(&format!("{var} is not set; the tests used {url}"));
+                Some(url.clone())
+            }
             Err(reason) => {
                 skip(reason);
                 None
