@@ -67,11 +67,18 @@ fn path_with_retort() -> String {
     format!("{}:{rest}", dir.display())
 }
 
-fn run(mut command: Command) -> Run {
-    command
-        .env("PATH", path_with_retort())
-        .env("NO_COLOR", "1")
-        .env_remove("DATABASE_URL");
+/// Runs `command` with this build first on `PATH` and no `DATABASE_URL`.
+fn run(command: Command) -> Run {
+    run_with_url(command, None)
+}
+
+/// Runs `command` with this build first on `PATH` and `DATABASE_URL=url`.
+fn run_with_url(mut command: Command, url: Option<&str>) -> Run {
+    command.env("PATH", path_with_retort()).env("NO_COLOR", "1");
+    match url {
+        Some(url) => command.env("DATABASE_URL", url),
+        None => command.env_remove("DATABASE_URL"),
+    };
     let output = command.output().expect("the command runs");
     Run {
         code: output.status.code().unwrap_or(-1),
@@ -296,24 +303,11 @@ fn workflow_lines_run(backend: Backend) {
         let words: Vec<&str> = line.split_whitespace().collect();
         let mut command = Command::new(words[0]);
         command.args(&words[1..]).current_dir(project.path());
-        let result = run_with_url(command, &db.url);
+        let result = run_with_url(command, Some(&db.url));
         assert_eq!(result.code, 0, "`{line}` on {backend}:\n{result:?}");
     }
 }
 per_backend!(workflow_lines_run);
-
-fn run_with_url(mut command: Command, url: &str) -> Run {
-    command
-        .env("PATH", path_with_retort())
-        .env("NO_COLOR", "1")
-        .env("DATABASE_URL", url);
-    let output = command.output().expect("the command runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 fn start_script() -> PathBuf {
     root().join("examples/docker/start.sh")
@@ -332,7 +326,7 @@ fn start_script_upgrades_then_starts_the_app(backend: Backend) {
         .args(["retort", "current"])
         .current_dir(project.path())
         .env("RETORT_WAIT_SECS", "10");
-    let run = run_with_url(command, &db.url);
+    let run = run_with_url(command, Some(&db.url));
     assert_eq!(run.code, 0, "{run:?}");
     let heads = run_with_url(
         {
@@ -340,7 +334,7 @@ fn start_script_upgrades_then_starts_the_app(backend: Backend) {
             c.args(["heads"]).current_dir(project.path());
             c
         },
-        &db.url,
+        Some(&db.url),
     );
     // test-connection's line, then the app's: `current` names the head.
     assert!(run.stdout.starts_with("Connected: "), "{run:?}");
@@ -365,7 +359,7 @@ fn start_script_stops_before_the_app_when_the_database_does_not_answer() {
         .current_dir(project.path())
         .env("RETORT_WAIT_SECS", "1");
     // Port 9 (discard) has no database behind it.
-    let run = run_with_url(command, "postgresql://nobody@127.0.0.1:9/app");
+    let run = run_with_url(command, Some("postgresql://nobody@127.0.0.1:9/app"));
     assert_ne!(run.code, 0, "{run:?}");
     assert!(run.stderr.contains("cannot connect"), "{run:?}");
     assert!(
