@@ -85,6 +85,12 @@ pub enum Command {
     },
     /// Revisions where the graph branches.
     Branches,
+    /// Check offline that every revision file parses and renders (a pre-commit hook).
+    CheckFiles {
+        /// The databases to render for, e.g. `postgresql,sqlite` (default: the URL's, else all).
+        #[arg(long = "dialect", value_name = "LIST", value_delimiter = ',')]
+        dialects: Vec<String>,
+    },
     /// One revision (or several: `heads`), in full.
     Show {
         /// Identifier: id, prefix, label, `head`, `heads`, `ae10@head`, `head-1` …

@@ -96,7 +96,8 @@ pub fn stamp(
     live(context, &config, &graph, &settings, &operation)
 }
 
-fn settings(config: &Config, accept: Vec<String>, resume: bool, dry_run: bool) -> Settings {
+/// The run settings from the project file and the flags.
+pub fn settings(config: &Config, accept: Vec<String>, resume: bool, dry_run: bool) -> Settings {
     Settings {
         version_table: config.version_table.clone(),
         transaction_per_migration: config.transaction_per_migration,

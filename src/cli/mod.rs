@@ -2,6 +2,7 @@
 //! loads the project only for the commands that need it.
 
 pub mod args;
+mod check_files;
 mod connect;
 mod create;
 mod database;
@@ -97,6 +98,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         } => database::stamp(&context, target, purge, offline),
         Command::Heads { check } => inspect::heads(&context, check),
         Command::Branches => inspect::branches(&context),
+        Command::CheckFiles { dialects } => check_files::check_files(&context, &dialects),
         Command::Show { rev } => inspect::show(&context, &rev),
         Command::History { range, graph } => inspect::history(&context, range.as_deref(), graph),
         Command::Create(args) if args.autogenerate => schema::autogenerate(

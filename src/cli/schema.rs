@@ -134,7 +134,8 @@ fn warn(context: &Context, warnings: &[Warning]) {
     }
 }
 
-/// `dump`: the live schema as portable DDL on stdout.
+/// `dump`: the live schema as portable DDL on stdout (in JSON, with the
+/// table names beside it).
 pub fn dump(context: &Context) -> Result<(), CliError> {
     let config = context.config()?;
     let url = context.url(Some(&config))?;
@@ -142,7 +143,17 @@ pub fn dump(context: &Context) -> Result<(), CliError> {
     let schema = context.with_connection(&url, Some(&config), async |connection| {
         Ok(autogen::introspect(connection, &settings).await?)
     })?;
-    context.output.line(&write_schema(&schema));
+    let sql = write_schema(&schema);
+    if context.output.is_json() {
+        let tables: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+        context.output.document(&json!({
+            "database": url.url.redacted(),
+            "tables": tables,
+            "sql": sql,
+        }));
+    } else {
+        context.output.line(&sql);
+    }
     Ok(())
 }
 

@@ -6,8 +6,8 @@
 //! SQLite runs in a temp file; PostgreSQL and MariaDB/MySQL come from
 //! `RETORT_TEST_POSTGRES_URL` and `RETORT_TEST_MYSQL_URL` (a user that may
 //! create databases), each test in a scratch database of its own, dropped
-//! when it passes. Without a URL a server test skips with a notice, except
-//! in CI, where it fails. Timing is not tested here:
+//! when it passes. Without a URL the local server is tried, then the test
+//! skips (`test_servers`), except in CI, where it fails. Timing is not tested here:
 //! `benches/check.sh` measures introspecting 1,000 tables.
 
 use super::live::{connect, with_database};
@@ -112,21 +112,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-/// The server URL, or `None` (with a notice) to skip; required in CI.
-fn server_url(variable: &str) -> Option<String> {
-    match std::env::var(variable) {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "{variable} is required in CI"
-            );
-            eprintln!("skipped: {variable} is not set");
-            None
-        }
-    }
-}
-
 /// A scratch database on a server, or a temp SQLite file.
 struct Scratch {
     admin: Option<Connection>,
@@ -147,11 +132,7 @@ impl Scratch {
                 _dir: Some(dir),
             });
         }
-        let variable = match kind {
-            DialectKind::Postgres => "RETORT_TEST_POSTGRES_URL",
-            _ => "RETORT_TEST_MYSQL_URL",
-        };
-        let base = server_url(variable)?;
+        let base = super::test_servers::server_url(kind)?;
         let mut admin = connect(&base).await;
         let database = format!("retort_introspect_{name}");
         let quoted = dialect(kind).quote_ident(&database);

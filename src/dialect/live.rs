@@ -5,7 +5,8 @@
 //! The servers come from `RETORT_TEST_POSTGRES_URL` and
 //! `RETORT_TEST_MYSQL_URL` (a URL whose user may create databases); each
 //! fixture gets its own scratch database, dropped afterwards. Without a URL
-//! the test skips with a notice, except in CI, where it fails.
+//! the local server is tried, then the test skips (`test_servers`), except
+//! in CI, where it fails.
 
 use std::time::Duration;
 
@@ -62,14 +63,8 @@ fn render(dialect: &dyn Dialect, op: &Op, before: &Schema) -> Vec<String> {
         .collect()
 }
 
-async fn run_fixtures(kind: DialectKind, variable: &str) {
-    let Ok(base) = std::env::var(variable) else {
-        // Locally a missing server skips; CI must have both.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{variable} is required in CI"
-        );
-        eprintln!("skipped: {variable} is not set");
+async fn run_fixtures(kind: DialectKind) {
+    let Some(base) = super::test_servers::server_url(kind) else {
         return;
     };
     let dialect = dialect(kind);
@@ -140,10 +135,7 @@ fn fixtures_run_on_postgres() {
         .enable_all()
         .build()
         .expect("runtime")
-        .block_on(run_fixtures(
-            DialectKind::Postgres,
-            "RETORT_TEST_POSTGRES_URL",
-        ));
+        .block_on(run_fixtures(DialectKind::Postgres));
 }
 
 #[test]
@@ -152,5 +144,5 @@ fn fixtures_run_on_mysql() {
         .enable_all()
         .build()
         .expect("runtime")
-        .block_on(run_fixtures(DialectKind::Mysql, "RETORT_TEST_MYSQL_URL"));
+        .block_on(run_fixtures(DialectKind::Mysql));
 }

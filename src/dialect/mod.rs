@@ -20,6 +20,8 @@ mod normalize;
 pub(crate) mod postgres;
 mod session;
 pub(crate) mod sqlite;
+#[cfg(test)]
+mod test_servers;
 mod url_options;
 
 use std::collections::HashMap;

@@ -7,6 +7,7 @@
 
 mod alembic;
 mod bad_input;
+mod check_files;
 mod common;
 mod create;
 mod db;
@@ -17,7 +18,10 @@ mod graph;
 mod import_graphs;
 mod init;
 mod json;
+mod json_doc;
 mod layers;
 mod pyproject;
+mod recipes;
 mod redaction;
 mod shell;
+mod skip;

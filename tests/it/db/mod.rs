@@ -3,7 +3,9 @@
 //!
 //! Each test creates its own database on the server ([`TestDb`]) and drops it
 //! when the test passes; a failed test leaves it for inspection. A missing
-//! URL skips the test with a notice, unless `CI` is set, where it fails.
+//! URL falls back to the server at its conventional local address, and
+//! skips the test (counted in the summary at exit, see `skip`) when none
+//! answers there, unless `CI` is set, where it fails.
 //! Results are checked by querying the database directly through retort's
 //! own [`Connection`], not through the binary under test.
 
@@ -33,6 +35,7 @@ mod warnings;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -41,6 +44,7 @@ use retort::connection::Connection;
 use tempfile::TempDir;
 
 use crate::common::{Project, Run, retort};
+use crate::skip::skip;
 
 /// The three database families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,22 +65,56 @@ impl fmt::Display for Backend {
 }
 
 impl Backend {
-    /// The server URL from the environment; `None` (with a notice) skips the test.
-    fn server_url(self) -> Option<String> {
-        let var = match self {
+    /// The server URL, or `None` (counted as a skip) when there is none.
+    ///
+    /// `RETORT_TEST_POSTGRES_URL` / `RETORT_TEST_MYSQL_URL` when set; else
+    /// the server at its conventional local address, when one answers there,
+    /// so a newcomer with local servers runs every test with a bare
+    /// `cargo test`. In CI (`CI` set) a missing variable fails the test.
+    pub fn server_url(self) -> Option<String> {
+        static POSTGRES: OnceLock<Result<String, String>> = OnceLock::new();
+        static MYSQL: OnceLock<Result<String, String>> = OnceLock::new();
+        let (var, local, cell) = match self {
             Backend::Sqlite => return None,
-            Backend::Postgres => "RETORT_TEST_POSTGRES_URL",
-            Backend::Mysql => "RETORT_TEST_MYSQL_URL",
+            Backend::Postgres => ("RETORT_TEST_POSTGRES_URL", LOCAL_POSTGRES, &POSTGRES),
+            Backend::Mysql => ("RETORT_TEST_MYSQL_URL", LOCAL_MYSQL, &MYSQL),
         };
         match std::env::var(var) {
-            Ok(url) if !url.is_empty() => Some(url),
+            Ok(url) if !url.is_empty() => return Some(url),
             _ if std::env::var_os("CI").is_some() => panic!("{var} is required in CI"),
-            _ => {
-                eprintln!("note: {var} is not set; skipping this {self} test");
+            _ => {}
+        }
+        // Tried once per test binary: hundreds of tests ask.
+        match cell.get_or_init(|| local_server(var, local)) {
+            Ok(url) => {
+                crate::skip::note(&format!("{var} is not set; the tests used {url}"));
+                Some(url.clone())
+            }
+            Err(reason) => {
+                skip(reason);
                 None
             }
         }
     }
+}
+
+/// Where the README's test command finds the servers when no URL is set.
+pub const LOCAL_POSTGRES: &str = "postgresql://postgres@127.0.0.1:5432/test";
+pub const LOCAL_MYSQL: &str = "mysql://root@127.0.0.1:3306/test";
+
+/// `url` when a server answers there and lets the user in, else why not.
+fn local_server(var: &str, url: &str) -> Result<String, String> {
+    let parsed = DatabaseUrl::parse(url).expect("a valid database URL");
+    block_on(async {
+        // `connect` gives up after the URL's connect timeout.
+        match Connection::connect(&parsed, Duration::from_secs(3)).await {
+            Ok(connection) => {
+                connection.close().await;
+                Ok(url.to_owned())
+            }
+            Err(_) => Err(format!("set {var} (cannot connect to {url})")),
+        }
+    })
 }
 
 /// Generates one `#[test]` per backend, named `sqlite`, `postgres` and
@@ -408,7 +446,7 @@ impl DbProject {
 }
 
 /// Copies a directory tree.
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create a directory");
     for entry in std::fs::read_dir(from).expect("read a directory") {
         let entry = entry.expect("a directory entry");

@@ -98,7 +98,8 @@ pub(super) fn run_client(db: &TestDb, script: &str) -> Option<()> {
     {
         Ok(child) => child,
         Err(e) => {
-            eprintln!("note: no client for {} ({e}); skipping", db.backend);
+            eprintln!("note: {e}");
+            crate::skip::skip(&format!("install the {} command-line client", db.backend));
             return None;
         }
     };
