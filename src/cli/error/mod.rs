@@ -127,8 +127,8 @@ impl CliError {
         match self {
             // Paths in these errors are absolute; people read them relative
             // to here.
-            CliError::Migrate(error) => {
-                let mut message = error.to_string();
+            CliError::Migrate(_) | CliError::Lint(_) => {
+                let mut message = self.to_string();
                 if let Ok(cwd) = std::env::current_dir() {
                     message = message.replace(&format!("{}/", cwd.display()), "");
                 }
