@@ -27,7 +27,7 @@ use crate::dialect::DialectKind;
 pub use error::Error;
 pub use rules::{RULES, Rule};
 pub use settings::{Level, Settings};
-pub use walk::{lint, lint_files};
+pub use walk::{lint, lint_files, lint_next};
 
 /// How serious a finding is. `retort lint` exits 1 when any finding is an
 /// error.

@@ -46,6 +46,28 @@ pub fn lint(
     Ok(walk.findings)
 }
 
+/// Lints `revision`, a new one written on the heads of `graph` (by
+/// autogenerate), against the schema all of `graph` builds.
+pub fn lint_next(
+    graph: &RevisionGraph,
+    revision: &Revision,
+    dialect: &'static dyn Dialect,
+    settings: &Settings,
+) -> Result<Vec<Finding>, Error> {
+    let mut walk = Walk {
+        dialect,
+        settings,
+        schema: Schema::default(),
+        proofs: Proofs::default(),
+        findings: Vec::new(),
+    };
+    for &node in graph.order() {
+        walk.revision(graph.revision(node), false)?;
+    }
+    walk.revision(revision, true)?;
+    Ok(walk.findings)
+}
+
 /// Lints revision files on their own, each from an empty schema: files
 /// outside a project, or given one by one.
 pub fn lint_files(

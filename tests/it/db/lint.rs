@@ -363,3 +363,36 @@ fn sqlite_rebuild_is_named_and_happens() {
         "sqlite-table-rebuild",
     );
 }
+
+#[test]
+fn autogenerate_writes_lint_findings_into_the_revision() {
+    let Some(p) = DbProject::mercury_bank(Backend::Sqlite) else {
+        return;
+    };
+    p.run(&["upgrade"]).success();
+    let models = p.path().join("models/schema.sql");
+    let text = std::fs::read_to_string(&models).expect("the models");
+    let changed = text.replacen(
+        "    full_name VARCHAR(100) NOT NULL,\n",
+        "    full_name VARCHAR(100) NOT NULL,\n    nickname VARCHAR(40) NOT NULL,\n",
+        1,
+    );
+    assert_ne!(changed, text, "the models changed");
+    std::fs::write(&models, changed).expect("write the models");
+    p.run(&["autogenerate", "-m", "nickname", "--rev-id", "abcdefabcdef"])
+        .success();
+    let written = std::fs::read_dir(p.path().join("migrations/versions"))
+        .expect("versions")
+        .map(|e| e.expect("an entry").path())
+        .find(|path| path.to_string_lossy().contains("abcdefabcdef"))
+        .expect("the new revision");
+    let revision = std::fs::read_to_string(written).expect("read it");
+    assert!(
+        revision.contains("-- lint error [add-column-not-null-no-default] on sqlite"),
+        "{revision}"
+    );
+    assert!(
+        revision.contains("-- lint warning [sqlite-table-rebuild] on sqlite"),
+        "{revision}"
+    );
+}
