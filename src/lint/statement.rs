@@ -4,7 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use std::cell::OnceCell;
+
 use sqlparser::ast;
+use sqlparser::parser::Parser;
 
 use crate::dialect::Dialect;
 use crate::op::Op;
@@ -14,11 +17,12 @@ use crate::schema::Schema;
 pub(crate) struct Statement<'a> {
     /// As written in the file.
     pub sql: &'a str,
-    /// Its syntax tree, read with PostgreSQL's grammar for a portable
-    /// section (portable SQL is written closest to it) and with the
-    /// database's own for a section written for it; `None` when it does not
-    /// parse.
-    pub ast: Option<&'a ast::Statement>,
+    /// Its syntax tree once read (see [`Statement::ast`]).
+    pub tree: &'a OnceCell<Option<ast::Statement>>,
+    /// The grammar to read it with: PostgreSQL's for a portable section
+    /// (portable SQL is written closest to it), the database's own for a
+    /// section written for it.
+    pub parser: &'a dyn sqlparser::dialect::Dialect,
     /// What retort read it as: [`Op::Raw`] when it runs verbatim.
     pub ops: &'a [Op],
     /// The statements the dialect will run for it.
@@ -34,7 +38,19 @@ pub(crate) struct Statement<'a> {
     pub dialect: &'static dyn Dialect,
 }
 
-impl Statement<'_> {
+impl<'a> Statement<'a> {
+    /// The statement's syntax tree, `None` when it does not parse as one
+    /// statement. Read on first use: only the rules that need it pay for
+    /// a second parse.
+    pub fn ast(&self) -> Option<&'a ast::Statement> {
+        self.tree
+            .get_or_init(|| {
+                let mut statements = Parser::parse_sql(self.parser, self.sql).ok()?;
+                (statements.len() == 1).then(|| statements.pop())?
+            })
+            .as_ref()
+    }
+
     /// True when `table` existed before the revision: a table created by an
     /// earlier statement of the same section holds no rows and no running
     /// release uses it, so locking it harms nobody.

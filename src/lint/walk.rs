@@ -7,9 +7,9 @@
 
 use std::path::Path;
 
-use sqlparser::ast;
+use std::cell::OnceCell;
+
 use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
 
 use crate::dialect::Dialect;
 use crate::lint::rules::{Check, Hit, RULES, access_exclusive, altered_tables};
@@ -163,7 +163,7 @@ impl Walk<'_> {
         };
         for (index, statement) in statements.iter().enumerate() {
             let ops = ops_of(index, statement.line);
-            let ast = parse_one(parser, &statement.sql);
+            let tree = OnceCell::new();
             let rendered: Vec<String> = if portable {
                 self.dialect
                     .render_all(ops, &running)
@@ -175,7 +175,8 @@ impl Walk<'_> {
             let line = lines[index];
             let input = Statement {
                 sql: &statement.sql,
-                ast: ast.as_ref(),
+                tree: &tree,
+                parser,
                 ops,
                 rendered: &rendered,
                 portable,
@@ -196,7 +197,14 @@ impl Walk<'_> {
             }
             let altered: Vec<String> = altered_tables(&input).into_iter().map(|(t, _)| t).collect();
             let locks = access_exclusive(&input).is_some();
-            state.record(ops, ast.as_ref(), &statement.sql, &altered, locks);
+            // Only what retort runs verbatim can hold what its operations
+            // do not say: a table created, a check added NOT VALID.
+            let verbatim = ops.iter().any(|op| matches!(op, Op::Raw(_)));
+            if verbatim {
+                input.ast();
+            }
+            let ast = tree.get().and_then(Option::as_ref);
+            state.record(ops, ast, &statement.sql, &altered, locks);
             for op in ops {
                 // What the model cannot follow, the database decides.
                 let _ = op.apply(&mut running);
@@ -260,12 +268,6 @@ fn parse_error(path: &Path, section: &Section, e: ParseError) -> Error {
         message: e.message,
         help: e.help,
     }
-}
-
-/// The statement's syntax tree, when it parses as exactly one statement.
-fn parse_one(dialect: &dyn sqlparser::dialect::Dialect, sql: &str) -> Option<ast::Statement> {
-    let mut statements = Parser::parse_sql(dialect, sql).ok()?;
-    (statements.len() == 1).then(|| statements.pop())?
 }
 
 /// The tables `ops` touch, as they were before them: taken from the schema

@@ -22,7 +22,7 @@ const NO_TRANSACTION: &str = "-- migrate:upgrade postgresql transaction=false";
 /// `ALTER TABLE` of a table that existed before the revision: its name and
 /// operations.
 fn alter_existing<'a>(s: &Statement<'a>) -> Option<(String, &'a [AlterTableOperation])> {
-    match s.ast? {
+    match s.ast()? {
         Ast::AlterTable(alter) => {
             let table = last_name(&alter.name);
             s.existing(&table)
@@ -33,7 +33,7 @@ fn alter_existing<'a>(s: &Statement<'a>) -> Option<(String, &'a [AlterTableOpera
 }
 
 pub(super) fn create_index_not_concurrently(s: &Statement) -> Vec<Hit> {
-    let Some(Ast::CreateIndex(create)) = s.ast else {
+    let Some(Ast::CreateIndex(create)) = s.ast() else {
         return Vec::new();
     };
     let table = last_name(&create.table_name);
@@ -356,7 +356,7 @@ pub(super) fn lock_timeout(s: &Statement) -> Vec<Hit> {
 /// `ALTER TABLE` (but for `VALIDATE CONSTRAINT` and adding a foreign key,
 /// which take weaker locks), `DROP TABLE`, `TRUNCATE`.
 pub(crate) fn access_exclusive(s: &Statement) -> Option<String> {
-    match s.ast? {
+    match s.ast()? {
         Ast::AlterTable(alter) => {
             let table = last_name(&alter.name);
             let weaker = alter.operations.iter().all(|op| {

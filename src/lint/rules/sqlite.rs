@@ -7,7 +7,8 @@ use crate::lint::statement::Statement;
 use crate::op::Op;
 
 pub(super) fn table_rebuild(s: &Statement) -> Vec<Hit> {
-    if !s.dialect.rebuilds_table(s.ops, s.before) {
+    let alters = |op: &Op| !matches!(op, Op::CreateTable(_) | Op::Raw(_) | Op::Data(_));
+    if !s.ops.iter().any(alters) || !s.dialect.rebuilds_table(s.ops, s.before) {
         return Vec::new();
     }
     let mut tables: Vec<&str> = Vec::new();
