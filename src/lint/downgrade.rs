@@ -8,6 +8,7 @@
 //! that runs verbatim (or does not parse) is passed over, as is a downgrade
 //! that touches a table the upgrade did not.
 
+use crate::dialect::Dialect;
 use crate::lint::rules::Hit;
 use crate::op::Op;
 use crate::revision::Direction;
@@ -21,7 +22,7 @@ use crate::sql::write::write_ops;
 /// it leaves them.
 pub(super) fn check(
     revision: &Revision,
-    kind: crate::dialect::DialectKind,
+    dialect: &'static dyn Dialect,
     up: &[Op],
     start: &Schema,
     end: &Schema,
@@ -29,6 +30,7 @@ pub(super) fn check(
     if up.iter().all(|op| matches!(op, Op::Data(_))) {
         return None;
     }
+    let kind = dialect.kind();
     let upgrade = revision.section(Direction::Up, kind)?;
     let understood = !up.iter().any(|op| matches!(op, Op::Raw(_)));
     let Some(downgrade) = revision.section(Direction::Down, kind) else {
@@ -64,7 +66,12 @@ pub(super) fn check(
     for op in &down {
         op.apply(&mut back).ok()?;
     }
-    let difference = difference(start, &back)?;
+    // Compared as the database keeps them: on SQLite `INTEGER PRIMARY KEY`
+    // is an identity whether or not it says so.
+    let (mut want, mut got) = (start.clone(), back);
+    dialect.normalize(&mut want);
+    dialect.normalize(&mut got);
+    let difference = difference(&want, &got)?;
     let inverse: Vec<Op> = up.iter().rev().filter_map(Op::reverse).collect();
     let hit = Hit {
         problem: format!(
@@ -117,12 +124,53 @@ fn describe(want: &Table, got: &Table) -> String {
     {
         return format!("column `{name}.{}` is left behind", extra.name);
     }
-    format!("the keys, constraints or indexes of `{name}` differ")
+    let (want, got) = (comparable(want), comparable(got));
+    let (part, was, is) = if want.primary_key != got.primary_key {
+        (
+            "primary key",
+            format!("{:?}", want.primary_key),
+            format!("{:?}", got.primary_key),
+        )
+    } else if want.uniques != got.uniques {
+        (
+            "unique constraints",
+            format!("{:?}", want.uniques),
+            format!("{:?}", got.uniques),
+        )
+    } else if want.checks != got.checks {
+        (
+            "checks",
+            format!("{:?}", want.checks),
+            format!("{:?}", got.checks),
+        )
+    } else if want.foreign_keys != got.foreign_keys {
+        (
+            "foreign keys",
+            format!("{:?}", want.foreign_keys),
+            format!("{:?}", got.foreign_keys),
+        )
+    } else if want.indexes != got.indexes {
+        (
+            "indexes",
+            format!("{:?}", want.indexes),
+            format!("{:?}", got.indexes),
+        )
+    } else {
+        (
+            "comment",
+            format!("{:?}", want.comment),
+            format!("{:?}", got.comment),
+        )
+    };
+    format!("the {part} of `{name}` differ (was {was}, is {is})")
 }
 
 /// A table with its parts in a fixed order.
 fn comparable(table: &Table) -> Table {
     let mut table = table.clone();
+    // `CHECK (…)` and `CONSTRAINT t_c_check CHECK (…)` are the same
+    // constraint: the downgrade may name what the table left unnamed.
+    crate::naming::forget_conventional_names(&mut table);
     table.columns.sort_by(|a, b| a.name.cmp(&b.name));
     let key = |v: &dyn std::fmt::Debug| format!("{v:?}");
     table.uniques.sort_by_key(|u| key(u));

@@ -211,7 +211,8 @@ impl Walk<'_> {
             }
         }
         self.proofs = state.proofs;
-        if let Some((id, section, hit)) = downgrade::check(revision, kind, &all, &start, &running)
+        if let Some((id, section, hit)) =
+            downgrade::check(revision, self.dialect, &all, &start, &running)
             && !suppressed_at_header(path, &section, id)?
         {
             let text = format!("-- migrate:{}", direction_word(section.direction));
