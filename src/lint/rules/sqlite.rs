@@ -7,15 +7,13 @@ use crate::lint::statement::Statement;
 use crate::op::Op;
 
 pub(super) fn table_rebuild(s: &Statement) -> Vec<Hit> {
-    let alters = |op: &Op| !matches!(op, Op::CreateTable(_) | Op::Raw(_) | Op::Data(_));
-    if !s.ops.iter().any(alters) || !s.dialect.rebuilds_table(s.ops, s.before) {
-        return Vec::new();
-    }
     let mut tables: Vec<&str> = Vec::new();
     for op in s.ops {
         if matches!(op, Op::CreateTable(_) | Op::Raw(_) | Op::Data(_)) {
             continue;
         }
+        // Asked op by op, of the tables as the statement found them, so the
+        // finding names each table rebuilt.
         if let Some(table) = op.table()
             && s.existing(table)
             && s.dialect.rebuilds_table(std::slice::from_ref(op), s.before)
