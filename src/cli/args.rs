@@ -198,6 +198,10 @@ pub struct LintArgs {
     /// The database to check for: postgresql, mysql or sqlite (default: the URL's).
     #[arg(long, value_name = "DIALECT")]
     pub dialect: Option<String>,
+    /// Connect to the URL's database and lower to info what locks or rewrites an empty table
+    /// (row counts from the catalog).
+    #[arg(long = "with-sizes", conflicts_with = "dialect")]
+    pub with_sizes: bool,
 }
 
 /// `autogenerate` (and `revision --autogenerate`).

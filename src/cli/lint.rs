@@ -2,7 +2,7 @@
 //! shown as text (each statement under its problem, as miette shows
 //! errors), one JSON document, or GitHub Actions annotations.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -66,6 +66,12 @@ pub fn lint(context: &Context, args: LintArgs) -> Result<(), CliError> {
             lint::lint_files(&revisions, database, &settings)?
         }
     };
+    let mut findings = findings;
+    if args.with_sizes {
+        let url = context.url(config.as_ref())?;
+        let rows = row_counts(context, config.as_ref(), &url, &findings)?;
+        lint::rate_by_size(&mut findings, &rows);
+    }
     show(context, kind, &findings);
     let errors = findings
         .iter()
@@ -75,6 +81,42 @@ pub fn lint(context: &Context, args: LintArgs) -> Result<(), CliError> {
         return Err(CliError::LintFailed { count: errors });
     }
     Ok(())
+}
+
+/// The rows of the tables the findings name: the catalog's estimates where
+/// the database keeps them, else a count (SQLite). A table the database does
+/// not have yet (a pending revision creates it) is left out.
+fn row_counts(
+    context: &Context,
+    config: Option<&retort::Config>,
+    url: &retort::config::ResolvedUrl,
+    findings: &[Finding],
+) -> Result<HashMap<String, u64>, CliError> {
+    let database = dialect::dialect(url.url.dialect());
+    let named: HashSet<&str> = findings.iter().filter_map(|f| f.table.as_deref()).collect();
+    context.with_connection(url, config, async |connection| {
+        let mut rows = HashMap::new();
+        if let Some(query) = database.row_estimates_query() {
+            for line in connection.strings(query).await? {
+                if let Some((table, count)) = line.rsplit_once(' ')
+                    && let Ok(count) = count.trim().parse::<u64>()
+                {
+                    rows.insert(table.to_owned(), count);
+                }
+            }
+            return Ok(rows);
+        }
+        for table in named {
+            if !connection.table_exists(table).await? {
+                continue;
+            }
+            let counted = connection.strings(&database.row_count_query(table)).await?;
+            if let Some(count) = counted.first().and_then(|c| c.trim().parse().ok()) {
+                rows.insert(table.to_owned(), count);
+            }
+        }
+        Ok(rows)
+    })
 }
 
 /// The project's revisions: all, those after `--since`, or the files named

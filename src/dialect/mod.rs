@@ -241,6 +241,22 @@ pub trait Dialect: Send + Sync {
         false
     }
 
+    /// A query whose rows read `<table> <rows>`: the catalog's estimate of
+    /// each table's rows in the current schema (`-1` where it has none),
+    /// for `lint --with-sizes`. `None` where the catalog keeps none
+    /// (SQLite): [`row_count_query`](Self::row_count_query) counts instead.
+    fn row_estimates_query(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// A query whose one row is the number of rows of `table`, as text.
+    fn row_count_query(&self, table: &str) -> String {
+        format!(
+            "SELECT CAST(count(*) AS CHAR(20)) FROM {}",
+            self.quote_ident(table)
+        )
+    }
+
     /// The `sqlparser` dialect that reads SQL written for this database (a
     /// section headed with its name), for `lint`.
     fn parser(&self) -> &'static dyn sqlparser::dialect::Dialect {

@@ -44,6 +44,7 @@ pub(super) fn check(
             "add a `-- migrate:downgrade` section that undoes the upgrade".to_owned()
         };
         let hit = Hit {
+            table: None,
             problem: "no downgrade section: `retort downgrade` refuses to go back past this \
                       revision, so a bad release cannot be rolled back with it"
                 .to_owned(),
@@ -74,6 +75,7 @@ pub(super) fn check(
     let difference = difference(&want, &got)?;
     let inverse: Vec<Op> = up.iter().rev().filter_map(Op::reverse).collect();
     let hit = Hit {
+        table: None,
         problem: format!(
             "after the upgrade and then the downgrade, {difference}: `retort downgrade` would \
              leave the schema other than it found it"

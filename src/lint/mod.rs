@@ -82,4 +82,26 @@ pub struct Finding {
     pub problem: String,
     /// The safe way, with concrete SQL where there is one.
     pub safe: String,
+    /// The existing table it is about, where there is one.
+    pub table: Option<String>,
+}
+
+/// Lowers to `info` the findings about locks, rewrites and copies of tables
+/// that `rows` (table name to row count, `lint --with-sizes`) says are
+/// empty: a lock on an empty table costs nothing. Renames, drops and the
+/// lock queue (`pg-lock-timeout`) do not depend on rows and are left alone.
+pub fn rate_by_size(findings: &mut [Finding], rows: &std::collections::HashMap<String, u64>) {
+    for finding in findings {
+        let empty = finding
+            .table
+            .as_ref()
+            .is_some_and(|t| rows.get(t) == Some(&0));
+        if empty && rules::RATED_BY_SIZE.contains(&finding.rule) {
+            finding.severity = Severity::Info;
+            finding.problem.push_str(&format!(
+                " (`{}` is empty, by the database's count: harmless now)",
+                finding.table.as_deref().unwrap_or_default()
+            ));
+        }
+    }
 }

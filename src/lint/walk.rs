@@ -235,6 +235,7 @@ impl Walk<'_> {
             statement: sql.to_owned(),
             problem: hit.problem,
             safe: hit.safe,
+            table: hit.table,
         });
     }
 }

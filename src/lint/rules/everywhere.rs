@@ -8,8 +8,12 @@ use crate::lint::statement::Statement;
 use crate::op::Op;
 use crate::schema::Default;
 
-fn hit(problem: String, safe: String) -> Vec<Hit> {
-    vec![Hit { problem, safe }]
+fn hit(table: &str, problem: String, safe: String) -> Vec<Hit> {
+    vec![Hit {
+        table: Some(table.to_owned()),
+        problem,
+        safe,
+    }]
 }
 
 pub(super) fn drop_table(s: &Statement) -> Vec<Hit> {
@@ -19,6 +23,7 @@ pub(super) fn drop_table(s: &Statement) -> Vec<Hit> {
             && s.existing(&table.name)
         {
             hits.extend(hit(
+                &table.name,
                 format!(
                     "drops table `{0}` and every row in it; the release still running reads `{0}` \
                      and fails, and the downgrade can bring the table back only empty",
@@ -42,6 +47,7 @@ pub(super) fn drop_column(s: &Statement) -> Vec<Hit> {
             && s.existing(table)
         {
             hits.extend(hit(
+                table,
                 format!(
                     "drops column `{table}.{0}` and its values; the release still running \
                      selects or inserts `{0}` and fails",
@@ -65,6 +71,7 @@ pub(super) fn rename_table(s: &Statement) -> Vec<Hit> {
             && s.existing(from)
         {
             hits.extend(hit(
+                from,
                 format!(
                     "renames `{from}` to `{to}`: the release still running uses `{from}` and \
                      fails from the moment this commits until the new release is out"
@@ -93,6 +100,7 @@ pub(super) fn rename_column(s: &Statement) -> Vec<Hit> {
                 .and_then(|t| t.columns.iter().find(|c| &c.name == from))
                 .map_or_else(|| "…".to_owned(), |c| c.ty.to_string());
             hits.extend(hit(
+                table,
                 format!(
                     "renames `{table}.{from}` to `{to}`: the release still running uses `{from}` \
                      and fails from the moment this commits"
@@ -121,6 +129,7 @@ pub(super) fn not_null_without_default(s: &Statement) -> Vec<Hit> {
             let name = &column.name;
             let ty = &column.ty;
             hits.extend(hit(
+                table,
                 format!(
                     "adds `{table}.{name}` NOT NULL without a default: on a table with rows \
                      PostgreSQL and SQLite refuse it (the existing rows would hold NULL) and \
@@ -145,6 +154,7 @@ pub(super) fn narrowing_type(s: &Statement) -> Vec<Hit> {
             && op.is_destructive()
         {
             hits.extend(hit(
+                table,
                 format!(
                     "narrows `{table}.{}` from {} to {}: a value that does not fit makes the \
                      statement fail, or on MySQL without strict mode is cut",

@@ -18,6 +18,9 @@ use crate::lint::statement::Statement;
 /// What a check found: what happens, and the safe way.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Hit {
+    /// The existing table it is about, where one is: `--with-sizes` rates
+    /// the finding by its rows.
+    pub table: Option<String>,
     pub problem: String,
     pub safe: String,
 }
@@ -223,6 +226,23 @@ pub const RULES: &[Rule] = &[
         "a change SQLite's ALTER TABLE cannot make: retort rebuilds the table",
         sqlite::table_rebuild,
     ),
+];
+
+/// The rules whose cost grows with the table's rows, which
+/// `lint --with-sizes` lowers to `info` on an empty table.
+pub(crate) const RATED_BY_SIZE: &[&str] = &[
+    "add-column-not-null-no-default",
+    "narrowing-type",
+    "pg-create-index-not-concurrently",
+    "pg-constraint-not-valid",
+    "pg-set-not-null",
+    "pg-alter-column-type",
+    "pg-add-column-volatile-default",
+    "pg-unique-not-using-index",
+    "mysql-table-copy",
+    "mysql-add-foreign-key",
+    "mysql-several-alters",
+    "sqlite-table-rebuild",
 ];
 
 /// The rule with this id.

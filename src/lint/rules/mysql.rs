@@ -28,6 +28,7 @@ pub(super) fn table_copy(s: &Statement) -> Vec<Hit> {
             continue;
         }
         hits.push(Hit {
+            table: Some(table.to_string()),
             problem: format!(
                 "{what} cannot run ALGORITHM=INPLACE or INSTANT: MySQL copies `{table}` row by \
                  row, writes to it wait for the whole copy, and the disk needs room for a \
@@ -68,6 +69,7 @@ pub(super) fn add_foreign_key(s: &Statement) -> Vec<Hit> {
             continue;
         }
         hits.push(Hit {
+            table: Some(table.to_string()),
             problem: format!(
                 "with foreign_key_checks on, MySQL adds a foreign key only with ALGORITHM=COPY: \
                  `{table}` is copied and writes to it wait, while every row is checked against \
@@ -92,6 +94,7 @@ pub(super) fn several_alters(s: &Statement) -> Vec<Hit> {
         // Speak once per table: on the statement where the second change comes.
         if before <= 1 && before + count > 1 {
             hits.push(Hit {
+                table: Some(table.to_string()),
                 problem: format!(
                     "`{table}` is altered {} times in this section: MySQL runs each ALTER TABLE \
                      on its own, each taking the table's metadata lock and perhaps rebuilding it",

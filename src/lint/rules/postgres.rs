@@ -42,6 +42,7 @@ pub(super) fn create_index_not_concurrently(s: &Statement) -> Vec<Hit> {
     }
     let concurrent = with_concurrently(s.sql);
     vec![Hit {
+        table: Some(table.to_string()),
         problem: format!(
             "CREATE INDEX takes a SHARE lock on `{table}` until the index is built: every \
              INSERT, UPDATE and DELETE on it waits for a full scan and sort"
@@ -72,6 +73,7 @@ pub(super) fn concurrently_in_transaction(s: &Statement) -> Vec<Hit> {
         return Vec::new();
     }
     vec![Hit {
+        table: None,
         problem: "PostgreSQL refuses CONCURRENTLY inside a transaction block, and retort runs \
                   this section in one: the revision fails"
             .to_owned(),
@@ -114,6 +116,7 @@ pub(super) fn constraint_not_valid(s: &Statement) -> Vec<Hit> {
         };
         let name = name.unwrap_or_else(|| "<name>".to_owned());
         hits.push(Hit {
+            table: Some(table.to_string()),
             problem,
             safe: format!(
                 "add it NOT VALID (only new rows are checked, the lock is brief), then validate \
@@ -145,6 +148,7 @@ pub(super) fn set_not_null(s: &Statement) -> Vec<Hit> {
         }
         let check = format!("{table}_{column}_not_null");
         hits.push(Hit {
+            table: Some(table.to_string()),
             problem: format!(
                 "SET NOT NULL reads every row of `{table}` under an ACCESS EXCLUSIVE lock: reads \
                  and writes wait for the scan"
@@ -165,6 +169,7 @@ pub(super) fn alter_column_type(s: &Statement) -> Vec<Hit> {
     let mut hits = Vec::new();
     let mut hit = |table: &str, column: &str, change: String| {
         hits.push(Hit {
+            table: Some(table.to_string()),
             problem: format!(
                 "{change} rewrites `{table}` and rebuilds its indexes under an ACCESS EXCLUSIVE \
                  lock: reads and writes wait for the whole rewrite"
@@ -274,6 +279,7 @@ pub(super) fn volatile_default(s: &Statement) -> Vec<Hit> {
                 _ => continue,
             };
             hits.push(Hit {
+                table: Some(table.to_string()),
                 problem: format!(
                     "{what} differs per row, so adding `{column}` computes it for every row of \
                      `{table}`: a rewrite under an ACCESS EXCLUSIVE lock"
@@ -313,6 +319,7 @@ pub(super) fn unique_not_using_index(s: &Statement) -> Vec<Hit> {
         let columns: Vec<String> = columns.iter().map(ToString::to_string).collect();
         let columns = columns.join(", ");
         hits.push(Hit {
+            table: Some(table.to_string()),
             problem: format!(
                 "adding a {kind} constraint builds its index while holding an ACCESS EXCLUSIVE \
                  lock on `{table}`: reads and writes wait for the build"
@@ -340,6 +347,7 @@ pub(super) fn lock_timeout(s: &Statement) -> Vec<Hit> {
         "SET lock_timeout = '5s';"
     };
     vec![Hit {
+        table: Some(table.to_string()),
         problem: format!(
             "this takes an ACCESS EXCLUSIVE lock on `{table}`; if any query holds a lock on it, \
              the statement waits, and every query on `{table}` queues behind it: the table stops \

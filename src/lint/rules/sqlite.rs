@@ -25,6 +25,7 @@ pub(super) fn table_rebuild(s: &Statement) -> Vec<Hit> {
     tables
         .into_iter()
         .map(|table| Hit {
+            table: Some(table.to_string()),
             problem: format!(
                 "SQLite's ALTER TABLE cannot make this change, so retort rebuilds `{table}`: a \
                  new table is created, every row copied, the old one dropped and the new one \

@@ -241,3 +241,10 @@ fn a_suppression_silences_one_statement_and_needs_a_reason() {
         "{flagged:?}"
     );
 }
+
+#[test]
+fn the_rules_rated_by_size_exist() {
+    for id in super::RATED_BY_SIZE {
+        assert!(super::rule(id).is_some(), "{id}");
+    }
+}

@@ -5,7 +5,7 @@
 //! about table copies, MariaDB refuses `ALGORITHM=INPLACE`. The safe way
 //! lint suggests passes lint and takes the weaker lock or runs in place.
 
-use super::{Backend, DbProject, R, TestDb, block_on, connect};
+use super::{Backend, DbProject, R, TestDb, block_on, connect, per_backend};
 
 const BASE: &str = "-- migrate:upgrade\n\
     CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100), age INTEGER);\n\
@@ -396,3 +396,80 @@ fn autogenerate_writes_lint_findings_into_the_revision() {
         "{revision}"
     );
 }
+
+/// `--with-sizes`: a rewrite of an empty table is only worth a note; of a
+/// table with rows, still a warning.
+fn with_sizes(backend: Backend) {
+    let Some(p) = project(backend) else {
+        return;
+    };
+    p.revision(
+        R[1],
+        R[0],
+        "-- migrate:upgrade\nCREATE TABLE empty_t (id INTEGER PRIMARY KEY, n INTEGER);\n\n\
+         -- migrate:downgrade\nDROP TABLE empty_t;\n",
+    );
+    p.run(&["upgrade"]).success();
+    // The catalogs' estimates are refreshed by ANALYZE.
+    match backend {
+        Backend::Postgres => p.db.execute("ANALYZE"),
+        Backend::Mysql => p.db.execute("ANALYZE TABLE users, orders, empty_t"),
+        Backend::Sqlite => {}
+    }
+    p.revision(
+        R[2],
+        R[1],
+        "-- migrate:upgrade\nALTER TABLE users ALTER COLUMN age TYPE BIGINT;\n\
+         ALTER TABLE empty_t ALTER COLUMN n TYPE BIGINT;\n\n\
+         -- migrate:downgrade\nALTER TABLE empty_t ALTER COLUMN n TYPE INTEGER;\n\
+         ALTER TABLE users ALTER COLUMN age TYPE INTEGER;\n",
+    );
+    let rule = match backend {
+        Backend::Postgres => "pg-alter-column-type",
+        Backend::Mysql => "mysql-table-copy",
+        Backend::Sqlite => "sqlite-table-rebuild",
+    };
+    let severity = |args: &[&str]| -> Vec<(String, String)> {
+        let run = p.run(args).success();
+        let mut found: Vec<(String, String)> = run.json()["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| {
+                let table = if f["statement"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("empty_t")
+                {
+                    "empty_t"
+                } else {
+                    "users"
+                };
+                (
+                    table.to_owned(),
+                    f["severity"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let offline = severity(&["lint", "--since", R[1], "--format", "json"]);
+    assert_eq!(
+        offline,
+        [
+            ("empty_t".into(), "warning".into()),
+            ("users".into(), "warning".into())
+        ]
+    );
+    let sized = severity(&["lint", "--since", R[1], "--with-sizes", "--format", "json"]);
+    assert_eq!(
+        sized,
+        [
+            ("empty_t".into(), "info".into()),
+            ("users".into(), "warning".into())
+        ]
+    );
+}
+per_backend!(with_sizes);
