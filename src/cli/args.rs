@@ -192,9 +192,13 @@ pub struct LintArgs {
     /// Only the revisions after REV (e.g. the one production is at).
     #[arg(long, value_name = "REV", conflicts_with = "all")]
     pub since: Option<String>,
-    /// Every revision (the default without FILE or --since).
+    /// Every revision (the default without FILE, --since or --pending).
     #[arg(long)]
     pub all: bool,
+    /// Only the revisions the URL's database has not applied (connects to read its version
+    /// table).
+    #[arg(long, conflicts_with_all = ["since", "all", "files"])]
+    pub pending: bool,
     /// The database to check for: postgresql, mysql or sqlite (default: the URL's).
     #[arg(long, value_name = "DIALECT")]
     pub dialect: Option<String>,

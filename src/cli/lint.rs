@@ -12,8 +12,10 @@ use serde_json::json;
 use retort::DialectKind;
 use retort::dialect;
 use retort::lint::{self, Finding, Settings, Severity};
+use retort::migrate;
 use retort::revision::RevisionGraph;
 use retort::revision::file;
+use retort::revision::plan::Applied;
 
 use crate::cli::Context;
 use crate::cli::args::{Format, LintArgs};
@@ -57,6 +59,18 @@ pub fn lint(context: &Context, args: LintArgs) -> Result<(), CliError> {
     };
     let database = dialect::dialect(kind);
     let findings = match &config {
+        Some(config) if args.pending => {
+            let graph = RevisionGraph::load(&config.versions_dir())?;
+            let url = context.url(Some(config))?;
+            let rows = context.with_connection(&url, Some(config), async |connection| {
+                migrate::current(connection, &config.version_table)
+                    .await
+                    .map_err(CliError::from)
+            })?;
+            let applied = Applied::from_versions(&graph, &rows)
+                .map_err(|e| CliError::from(migrate::Error::from(e)))?;
+            lint::lint(&graph, database, &settings, |n| !applied.contains(n))?
+        }
         Some(config) => {
             let graph = RevisionGraph::load(&config.versions_dir())?;
             in_project(&graph, database, &settings, &args)?

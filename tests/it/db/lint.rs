@@ -6,6 +6,7 @@
 //! lint suggests passes lint and takes the weaker lock or runs in place.
 
 use super::{Backend, DbProject, R, TestDb, block_on, connect, per_backend};
+use crate::common::Run;
 
 const BASE: &str = "-- migrate:upgrade\n\
     CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100), age INTEGER);\n\
@@ -473,3 +474,32 @@ fn with_sizes(backend: Backend) {
     );
 }
 per_backend!(with_sizes);
+
+/// `--pending`: only what the database has not applied yet.
+fn pending(backend: Backend) {
+    let Some(p) = project(backend) else {
+        return;
+    };
+    p.revision(
+        R[1],
+        R[0],
+        "-- migrate:upgrade\nALTER TABLE users DROP COLUMN age;\n\n\
+         -- migrate:downgrade\nALTER TABLE users ADD COLUMN age INTEGER;\n",
+    );
+    let rules = |run: Run| -> Vec<String> {
+        run.json()["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let before = rules(p.run(&["lint", "--pending", "--format", "json"]).code(1));
+    assert!(before.contains(&"drop-column".to_owned()), "{before:?}");
+    p.run(&["upgrade"]).success();
+    let after = rules(p.run(&["lint", "--pending", "--format", "json"]).success());
+    assert!(after.is_empty(), "{after:?}");
+    let all = rules(p.run(&["lint", "--all", "--format", "json"]).code(1));
+    assert!(all.contains(&"drop-column".to_owned()), "{all:?}");
+}
+per_backend!(pending);
