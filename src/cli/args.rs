@@ -40,6 +40,8 @@ pub struct Cli {
 pub enum Format {
     Text,
     Json,
+    /// GitHub Actions annotations (`lint`; other commands print text).
+    Github,
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +111,10 @@ pub enum Command {
     /// A new, empty revision on the current head.
     #[command(visible_alias = "revision")]
     Create(CreateArgs),
+    /// Check revision files for statements that lock, rewrite or copy a table, lose data or
+    /// break the running release, on the database they will run on (docs/lint.md). Exit 1 on an
+    /// error-level finding.
+    Lint(LintArgs),
     /// Exit 1 and list the operations when the models and the database differ.
     Check {
         /// Write a dropped and an added column of the same shape as such, not as a rename.
@@ -185,6 +191,31 @@ pub struct ImportAlembicArgs {
     /// env.py passes as `version_table=`, else `alembic_version`).
     #[arg(long = "version-table", value_name = "NAME")]
     pub version_table: Option<String>,
+}
+
+/// `lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Revision files to check (default: every revision of the project).
+    #[arg(value_name = "FILE", conflicts_with_all = ["since", "all"])]
+    pub files: Vec<PathBuf>,
+    /// Only the revisions after REV (e.g. the one production is at).
+    #[arg(long, value_name = "REV", conflicts_with = "all")]
+    pub since: Option<String>,
+    /// Every revision (the default without FILE, --since or --pending).
+    #[arg(long)]
+    pub all: bool,
+    /// Only the revisions the URL's database has not applied (connects to read its version
+    /// table).
+    #[arg(long, conflicts_with_all = ["since", "all", "files"])]
+    pub pending: bool,
+    /// The database to check for: postgresql, mysql or sqlite (default: the URL's).
+    #[arg(long, value_name = "DIALECT")]
+    pub dialect: Option<String>,
+    /// Connect to the URL's database and lower to info what locks or rewrites an empty table
+    /// (row counts from the catalog).
+    #[arg(long = "with-sizes", conflicts_with = "dialect")]
+    pub with_sizes: bool,
 }
 
 /// `autogenerate` (and `revision --autogenerate`).

@@ -8,14 +8,16 @@ use retort::Config;
 use retort::autogen::{self, Compared, Settings};
 use retort::diff::Renames;
 use retort::diff::review::Warning;
+use retort::lint;
 use retort::revision::RevisionGraph;
-use retort::revision::file::NewRevision;
+use retort::revision::file::{self, NewRevision};
 use retort::sql::write::{write_ops, write_schema};
 
 use crate::cli::Context;
 use crate::cli::args::AutogenerateArgs;
 use crate::cli::create::{new_revision_on_head, write_revision};
 use crate::cli::error::CliError;
+use crate::cli::output::display_path;
 
 /// The models against the database `retort.toml` names; the library
 /// refuses when the database is not at the head revisions, where a
@@ -134,6 +136,45 @@ fn warn(context: &Context, warnings: &[Warning]) {
     }
 }
 
+/// What `retort lint` finds in the new revision, for the URL's database, as
+/// comments for the top of its upgrade section (docs/lint.md); nothing when
+/// no URL names a database (`--from-empty` needs none).
+fn lint_comments(
+    context: &Context,
+    config: &Config,
+    graph: &RevisionGraph,
+    new: &NewRevision,
+) -> Result<String, CliError> {
+    let Ok(url) = context.url(Some(config)) else {
+        return Ok(String::new());
+    };
+    let settings = lint::Settings::from_table(&config.lint).map_err(|e| {
+        CliError::usage(
+            format!("{}: {e}", display_path(&config.path)),
+            e.help().map(str::to_owned),
+        )
+    })?;
+    let path = config
+        .versions_dir()
+        .join(file::file_name(&new.id, &new.message));
+    let revision = file::parse(&path, &file::render(new)).map_err(CliError::NotParsedBack)?;
+    let database = retort::dialect::dialect(url.url.dialect());
+    let findings = lint::lint_next(graph, &revision, database, &settings)?;
+    Ok(findings
+        .iter()
+        .map(|f| {
+            let statement = f.statement.lines().next().unwrap_or_default();
+            format!(
+                "-- lint {} [{}] on {}: `{statement}`: {}\n",
+                f.severity,
+                f.rule,
+                f.dialect,
+                f.problem.replace('\n', " ")
+            )
+        })
+        .collect())
+}
+
 /// `dump`: the live schema as portable DDL on stdout (in JSON, with the
 /// table names beside it).
 pub fn dump(context: &Context) -> Result<(), CliError> {
@@ -188,11 +229,13 @@ pub fn autogenerate(context: &Context, args: AutogenerateArgs) -> Result<(), Cli
         .iter()
         .map(|w| format!("-- {w}\n"))
         .collect();
-    let new = NewRevision {
+    let mut new = NewRevision {
         upgrade_sql: format!("{header}{}", compared.upgrade_sql()),
         downgrade_sql: compared.downgrade_sql(),
         ..new_revision_on_head(&graph, args.message, args.rev_id.as_deref())?
     };
+    let findings = lint_comments(context, &config, &graph, &new)?;
+    new.upgrade_sql = format!("{findings}{}", new.upgrade_sql);
     write_revision(
         context,
         &config,

@@ -237,6 +237,34 @@ pub trait Dialect: Send + Sync {
         false
     }
 
+    /// True when SQLite's `ALTER TABLE` cannot make `ops` and retort
+    /// rebuilds the table instead (copying every row); `lint` warns of it.
+    fn rebuilds_table(&self, _ops: &[Op], _before: &Schema) -> bool {
+        false
+    }
+
+    /// A query whose rows read `<table> <rows>`: the catalog's estimate of
+    /// each table's rows in the current schema (`-1` where it has none),
+    /// for `lint --with-sizes`. `None` where the catalog keeps none
+    /// (SQLite): [`row_count_query`](Self::row_count_query) counts instead.
+    fn row_estimates_query(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// A query whose one row is the number of rows of `table`, as text.
+    fn row_count_query(&self, table: &str) -> String {
+        format!(
+            "SELECT CAST(count(*) AS CHAR(20)) FROM {}",
+            self.quote_ident(table)
+        )
+    }
+
+    /// The `sqlparser` dialect that reads SQL written for this database (a
+    /// section headed with its name), for `lint`.
+    fn parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::GenericDialect {}
+    }
+
     /// How to switch foreign-key enforcement off around a transaction that
     /// needs it ([`needs_foreign_keys_off`](Self::needs_foreign_keys_off)),
     /// back on, and list the rows left violating it.

@@ -20,6 +20,7 @@ mod init;
 mod json;
 mod json_doc;
 mod layers;
+mod lint;
 mod pyproject;
 mod recipes;
 mod redaction;

@@ -78,6 +78,20 @@ pub const DEFAULT_QUOTING: &str = "SET SESSION sql_mode = TRIM(BOTH ',' FROM REP
      CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))";
 
 impl Dialect for Mysql {
+    /// `TABLE_ROWS`, InnoDB's estimate
+    /// (<https://dev.mysql.com/doc/refman/8.0/en/information-schema-tables-table.html>).
+    fn row_estimates_query(&self) -> Option<&'static str> {
+        Some(
+            "SELECT CAST(CONCAT(table_name, ' ', COALESCE(table_rows, -1)) AS CHAR) \
+             FROM information_schema.tables \
+             WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'",
+        )
+    }
+
+    fn parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::MySqlDialect {}
+    }
+
     fn kind(&self) -> DialectKind {
         DialectKind::Mysql
     }

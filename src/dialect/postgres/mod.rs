@@ -48,6 +48,20 @@ const URL_OPTIONS: UrlOptions = UrlOptions {
 };
 
 impl Dialect for Postgres {
+    /// `reltuples`, kept by VACUUM and ANALYZE; `-1` for a table never
+    /// analysed (<https://www.postgresql.org/docs/current/catalog-pg-class.html>).
+    fn row_estimates_query(&self) -> Option<&'static str> {
+        Some(
+            "SELECT c.relname || ' ' || c.reltuples::bigint FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()",
+        )
+    }
+
+    fn parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::PostgreSqlDialect {}
+    }
+
     fn kind(&self) -> DialectKind {
         DialectKind::Postgres
     }

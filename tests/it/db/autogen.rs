@@ -97,6 +97,22 @@ fn check(backend: Backend, case: &Case) {
         assert!(!file.contains(part), "the revision has {part:?}:\n{file}");
     }
     let context = |when: &str| format!("{when}\n--- the revision\n{file}");
+    // `retort lint` replays the upgrade and the downgrade: the generated
+    // downgrade must bring the schema back (docs/lint.md).
+    let lint = p.run(&["lint", "--since", R[0], "--format", "json"]);
+    assert!(lint.code <= 1, "{}", lint.stderr);
+    let reversal: Vec<_> = lint.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| {
+            f["rule"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("downgrade"))
+        })
+        .map(|f| f["problem"].to_string())
+        .collect();
+    assert!(reversal.is_empty(), "{}", context(&reversal.join("\n")));
 
     // The revision in the message of every failure from here on.
     let run = |args: &[&str]| {
