@@ -50,6 +50,7 @@ pub mod connection;
 pub mod dialect;
 pub mod diff;
 pub mod embed;
+pub mod lint;
 pub mod migrate;
 pub mod models;
 pub(crate) mod naming;

@@ -40,6 +40,8 @@ pub struct Cli {
 pub enum Format {
     Text,
     Json,
+    /// GitHub Actions annotations (`lint`; other commands print text).
+    Github,
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,6 +105,10 @@ pub enum Command {
     /// A new, empty revision on the current head.
     #[command(visible_alias = "revision")]
     Create(CreateArgs),
+    /// Check revision files for statements that lock, rewrite or copy a table, lose data or
+    /// break the running release, on the database they will run on (docs/lint.md). Exit 1 on an
+    /// error-level finding.
+    Lint(LintArgs),
     /// Exit 1 and list the operations when the models and the database differ.
     Check {
         /// Write a dropped and an added column of the same shape as such, not as a rename.
@@ -175,6 +181,23 @@ pub struct ImportAlembicArgs {
     /// Exit 0 even when revisions need a hand (their placeholders stop runs).
     #[arg(long = "allow-incomplete")]
     pub allow_incomplete: bool,
+}
+
+/// `lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Revision files to check (default: every revision of the project).
+    #[arg(value_name = "FILE", conflicts_with_all = ["since", "all"])]
+    pub files: Vec<PathBuf>,
+    /// Only the revisions after REV (e.g. the one production is at).
+    #[arg(long, value_name = "REV", conflicts_with = "all")]
+    pub since: Option<String>,
+    /// Every revision (the default without FILE or --since).
+    #[arg(long)]
+    pub all: bool,
+    /// The database to check for: postgresql, mysql or sqlite (default: the URL's).
+    #[arg(long, value_name = "DIALECT")]
+    pub dialect: Option<String>,
 }
 
 /// `autogenerate` (and `revision --autogenerate`).

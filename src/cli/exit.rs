@@ -35,7 +35,8 @@ pub fn code(error: &CliError) -> u8 {
         | CliError::Runtime(_)
         | CliError::RandomId(_)
         | CliError::NotParsedBack(_)
-        | CliError::NeedsAHand { .. } => FAILED,
+        | CliError::NeedsAHand { .. }
+        | CliError::LintFailed { .. } => FAILED,
         CliError::Usage { .. }
         | CliError::Config(_)
         | CliError::Revisions(_)
@@ -43,7 +44,8 @@ pub fn code(error: &CliError) -> u8 {
         | CliError::Connect(_)
         | CliError::GaveUp { .. }
         | CliError::FromEmptyOnRevisions { .. }
-        | CliError::Import(_) => USAGE,
+        | CliError::Import(_)
+        | CliError::Lint(_) => USAGE,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod exit;
 mod import;
 mod init;
 mod inspect;
+mod lint;
 pub mod output;
 mod progress;
 mod schema;
@@ -112,6 +113,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Create(args) => create::create(&context, args),
         Command::Autogenerate(args) => schema::autogenerate(&context, args),
         Command::Check { no_renames } => schema::check(&context, no_renames),
+        Command::Lint(args) => lint::lint(&context, args),
         Command::Dump => schema::dump(&context),
         Command::Import(args::ImportSource::Alembic(args)) => import::alembic(&context, args),
         Command::Merge {

@@ -10,6 +10,7 @@
 //! function and `.env` is read without touching the process environment, so
 //! resolution is a pure function of its inputs and the files.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -63,6 +64,9 @@ pub struct Config {
     pub lock_timeout_secs: u64,
     /// Tables `check`, `autogenerate`, `dump` and `status` leave alone.
     pub exclude_tables: ExcludeTables,
+    /// The `[lint]` table as written: rule id to `off`, `info`, `warning`
+    /// or `error` (docs/lint.md); `lint` checks the ids.
+    pub lint: BTreeMap<String, String>,
 }
 
 /// The file as written; every key is optional.
@@ -71,6 +75,8 @@ pub struct Config {
 struct FileContents {
     #[serde(default)]
     retort: Section,
+    #[serde(default)]
+    lint: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -83,6 +89,8 @@ struct Section {
     transaction_per_migration: Option<bool>,
     lock_timeout: Option<u64>,
     exclude_tables: Option<Vec<String>>,
+    /// `[tool.retort.lint]` in `pyproject.toml`.
+    lint: Option<BTreeMap<String, String>>,
 }
 
 /// Why the configuration or its database URL could not be used. No variant's
@@ -254,8 +262,15 @@ impl Config {
     /// Builds the configuration from the text of the file at `path`
     /// (absolute).
     fn from_toml(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let contents: FileContents =
+        let mut contents: FileContents =
             toml::from_str(text).map_err(|err| parse_error(path, text, &err))?;
+        if !contents.lint.is_empty() {
+            contents
+                .retort
+                .lint
+                .get_or_insert_default()
+                .append(&mut contents.lint);
+        }
         Config::from_section(path, contents.retort)
     }
 
@@ -313,6 +328,7 @@ impl Config {
             transaction_per_migration: section.transaction_per_migration.unwrap_or(true),
             lock_timeout_secs: section.lock_timeout.unwrap_or(DEFAULT_LOCK_TIMEOUT_SECS),
             exclude_tables,
+            lint: section.lint.unwrap_or_default(),
         })
     }
 

@@ -235,6 +235,18 @@ pub trait Dialect: Send + Sync {
         false
     }
 
+    /// True when SQLite's `ALTER TABLE` cannot make `ops` and retort
+    /// rebuilds the table instead (copying every row); `lint` warns of it.
+    fn rebuilds_table(&self, _ops: &[Op], _before: &Schema) -> bool {
+        false
+    }
+
+    /// The `sqlparser` dialect that reads SQL written for this database (a
+    /// section headed with its name), for `lint`.
+    fn parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::GenericDialect {}
+    }
+
     /// How to switch foreign-key enforcement off around a transaction that
     /// needs it ([`needs_foreign_keys_off`](Self::needs_foreign_keys_off)),
     /// back on, and list the rows left violating it.

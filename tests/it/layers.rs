@@ -27,6 +27,7 @@ const LAYERS: &[&str] = &[
     "connection",   // the one file of driver plumbing
     "models",       // model sources read into a schema
     "alembic",      // an Alembic project read into revision files
+    "lint",         // revision files checked against rules per database
     "autogen",      // models compared with a database
     "migrate",      // running a plan
     "embed",        // revisions compiled into an application

@@ -17,6 +17,7 @@ mod graph;
 mod init;
 mod json;
 mod layers;
+mod lint;
 mod pyproject;
 mod redaction;
 mod shell;

@@ -13,6 +13,7 @@ use crate::cli::output::display_path;
 use retort::autogen;
 use retort::config::ConfigError;
 use retort::connection;
+use retort::lint;
 use retort::migrate;
 use retort::revision::file;
 use retort::revision::graph;
@@ -86,6 +87,12 @@ pub enum CliError {
     /// A bug: a new revision file must read back as what was written.
     #[error("the new revision does not parse back: {0}")]
     NotParsedBack(file::Error),
+    /// Lint could not read its input: a revision file, a suppression, a setting.
+    #[error(transparent)]
+    Lint(#[from] lint::Error),
+    /// Lint found error-level problems (they are printed as results).
+    #[error("lint found {count} error(s)")]
+    LintFailed { count: usize },
 }
 
 impl CliError {
@@ -120,8 +127,8 @@ impl CliError {
         match self {
             // Paths in these errors are absolute; people read them relative
             // to here.
-            CliError::Migrate(error) => {
-                let mut message = error.to_string();
+            CliError::Migrate(_) | CliError::Lint(_) => {
+                let mut message = self.to_string();
                 if let Ok(cwd) = std::env::current_dir() {
                     message = message.replace(&format!("{}/", cwd.display()), "");
                 }
@@ -158,7 +165,9 @@ impl CliError {
             | CliError::Runtime(_)
             | CliError::RandomId(_)
             | CliError::NotParsedBack(_)
+            | CliError::LintFailed { .. }
             | CliError::Import(_) => None,
+            CliError::Lint(error) => error.help().map(str::to_owned),
         }
     }
 }

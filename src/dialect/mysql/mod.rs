@@ -78,6 +78,10 @@ pub const DEFAULT_QUOTING: &str = "SET SESSION sql_mode = TRIM(BOTH ',' FROM REP
      CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))";
 
 impl Dialect for Mysql {
+    fn parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::MySqlDialect {}
+    }
+
     fn kind(&self) -> DialectKind {
         DialectKind::Mysql
     }

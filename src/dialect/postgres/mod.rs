@@ -48,6 +48,10 @@ const URL_OPTIONS: UrlOptions = UrlOptions {
 };
 
 impl Dialect for Postgres {
+    fn parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::PostgreSqlDialect {}
+    }
+
     fn kind(&self) -> DialectKind {
         DialectKind::Postgres
     }

@@ -35,6 +35,14 @@ const SPLIT_RULES: SplitRules = SplitRules {
 pub struct Sqlite;
 
 impl Dialect for Sqlite {
+    fn parser(&self) -> &'static dyn sqlparser::dialect::Dialect {
+        &sqlparser::dialect::SQLiteDialect {}
+    }
+
+    fn rebuilds_table(&self, ops: &[Op], before: &Schema) -> bool {
+        needs_foreign_keys_off(ops, before)
+    }
+
     fn kind(&self) -> DialectKind {
         DialectKind::Sqlite
     }

@@ -19,6 +19,7 @@ mod import_alembic;
 mod kill;
 mod lifecycle;
 mod limits;
+mod lint;
 mod lock;
 mod models;
 mod offline;
