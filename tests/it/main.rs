@@ -18,6 +18,7 @@ mod init;
 mod json;
 mod layers;
 mod lint;
+mod lint_squawk;
 mod pyproject;
 mod redaction;
 mod shell;
