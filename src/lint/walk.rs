@@ -12,7 +12,7 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use crate::dialect::Dialect;
-use crate::lint::rules::{Check, Hit, RULES, access_exclusive, altered_tables};
+use crate::lint::rules::{Check, Hit, RULES, altered_tables, blocking_lock};
 use crate::lint::settings::Level;
 use crate::lint::statement::{Proofs, SectionState, Statement};
 use crate::lint::{Error, Finding, Settings, downgrade, suppress};
@@ -173,7 +173,7 @@ impl Walk<'_> {
                 }
             }
             let altered: Vec<String> = altered_tables(&input).into_iter().map(|(t, _)| t).collect();
-            let locks = access_exclusive(&input).is_some();
+            let locks = blocking_lock(&input).is_some();
             state.record(ops, ast.as_ref(), &statement.sql, &altered, locks);
             for op in ops {
                 // What the model cannot follow, the database decides.

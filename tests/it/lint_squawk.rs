@@ -29,15 +29,24 @@ const SAME_HAZARD: &[(&str, &[&str])] = &[
         "ban-concurrent-index-creation-in-transaction",
         &["pg-concurrently-in-transaction"],
     ),
-    ("adding-foreign-key-constraint", &["pg-constraint-not-valid"]),
+    (
+        "adding-foreign-key-constraint",
+        &["pg-constraint-not-valid"],
+    ),
     (
         "constraint-missing-not-valid",
         &["pg-constraint-not-valid", "pg-unique-not-using-index"],
     ),
     ("adding-not-nullable-field", &["pg-set-not-null"]),
     ("changing-column-type", &["pg-alter-column-type"]),
-    ("adding-field-with-default", &["pg-add-column-volatile-default"]),
-    ("disallowed-unique-constraint", &["pg-unique-not-using-index"]),
+    (
+        "adding-field-with-default",
+        &["pg-add-column-volatile-default"],
+    ),
+    (
+        "disallowed-unique-constraint",
+        &["pg-unique-not-using-index"],
+    ),
     ("require-lock-timeout", &["pg-lock-timeout"]),
     ("ban-drop-column", &["drop-column"]),
     ("ban-drop-table", &["drop-table"]),
@@ -133,10 +142,14 @@ fn squawk_flags(squawk: &str, file: &Path) -> Vec<Flag> {
 
 fn retort_flags() -> Vec<Flag> {
     let mut command = retort();
-    command
-        .arg("-c")
-        .arg(corpus().join("retort.toml"))
-        .args(["lint", "--all", "--dialect", "postgresql", "--format", "json"]);
+    command.arg("-c").arg(corpus().join("retort.toml")).args([
+        "lint",
+        "--all",
+        "--dialect",
+        "postgresql",
+        "--format",
+        "json",
+    ]);
     let run = Run::of(command);
     assert!(run.code <= 1, "retort lint failed: {}", run.stderr);
     let found: Value = serde_json::from_str(&run.stdout).expect("lint prints JSON");
@@ -211,6 +224,9 @@ fn retort_flags_what_squawk_flags_in_the_rules_both_have() {
         excused.len(),
         ours.len()
     );
-    assert!(compared >= 15, "the corpus exercises too little: {compared}");
+    assert!(
+        compared >= 15,
+        "the corpus exercises too little: {compared}"
+    );
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
