@@ -69,9 +69,9 @@ pub(crate) struct SectionState {
     pub created: HashSet<String>,
     /// Whether a `SET lock_timeout` ran earlier in the section.
     pub lock_timeout: bool,
-    /// Whether an earlier statement took an ACCESS EXCLUSIVE lock
+    /// Whether an earlier statement took a lock that blocks writes
     /// (PostgreSQL): `pg-lock-timeout` speaks once per section.
-    pub access_exclusive: bool,
+    pub blocking_lock: bool,
     /// Existing tables earlier statements altered, with how many changes.
     pub altered: HashMap<String, usize>,
     /// Checks proving a column holds no NULL, carried from revision to
@@ -109,7 +109,7 @@ impl SectionState {
         ast: Option<&ast::Statement>,
         sql: &str,
         existing_altered: &[String],
-        access_exclusive: bool,
+        blocking_lock: bool,
     ) {
         for op in ops {
             match op {
@@ -125,7 +125,7 @@ impl SectionState {
         for table in existing_altered {
             *self.altered.entry(table.clone()).or_default() += 1;
         }
-        self.access_exclusive |= access_exclusive;
+        self.blocking_lock |= blocking_lock;
         if is_lock_timeout(sql) {
             self.lock_timeout = true;
         }

@@ -12,7 +12,7 @@ use std::cell::OnceCell;
 use sqlparser::dialect::PostgreSqlDialect;
 
 use crate::dialect::Dialect;
-use crate::lint::rules::{Check, Hit, RULES, access_exclusive, altered_tables};
+use crate::lint::rules::{Check, Hit, RULES, altered_tables, blocking_lock};
 use crate::lint::settings::Level;
 use crate::lint::statement::{Proofs, SectionState, Statement};
 use crate::lint::{Error, Finding, Settings, downgrade, suppress};
@@ -196,7 +196,7 @@ impl Walk<'_> {
                 }
             }
             let altered: Vec<String> = altered_tables(&input).into_iter().map(|(t, _)| t).collect();
-            let locks = access_exclusive(&input).is_some();
+            let locks = blocking_lock(&input).is_some();
             // Only what retort runs verbatim can hold what its operations
             // do not say: a table created, a check added NOT VALID.
             let verbatim = ops.iter().any(|op| matches!(op, Op::Raw(_)));

@@ -157,6 +157,7 @@ fn every_document_has_the_keys_the_page_lists() {
         ("show REV", &["show", A]),
         ("history", &["history"]),
         ("check-files", &["check-files"]),
+        ("lint", &["lint"]),
         ("upgrade --sql", &["upgrade", "--sql"]),
         ("downgrade --sql", &["downgrade", "head:base", "--sql"]),
         ("stamp --sql", &["stamp", "head", "--sql"]),

@@ -21,6 +21,7 @@ mod json;
 mod json_doc;
 mod layers;
 mod lint;
+mod lint_squawk;
 mod pyproject;
 mod recipes;
 mod redaction;

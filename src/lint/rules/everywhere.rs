@@ -4,6 +4,7 @@
 //! database-specific sections alike when retort understands them.
 
 use crate::lint::rules::Hit;
+use crate::lint::rules::verbatim::{Change, changes};
 use crate::lint::statement::Statement;
 use crate::op::Op;
 use crate::schema::Default;
@@ -18,21 +19,21 @@ fn hit(table: &str, problem: String, safe: String) -> Vec<Hit> {
 
 pub(super) fn drop_table(s: &Statement) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for op in s.ops {
-        if let Op::DropTable(table) = op
-            && s.existing(&table.name)
+    for change in changes(s) {
+        if let Change::DropTable(table) = change
+            && s.existing(&table)
         {
             hits.extend(hit(
-                &table.name,
+                &table,
                 format!(
                     "drops table `{0}` and every row in it; the release still running reads `{0}` \
                      and fails, and the downgrade can bring the table back only empty",
-                    table.name
+                    table
                 ),
                 format!(
                     "expand/contract: first ship a release that no longer uses `{}`, then drop \
                      it in a later revision, with a backup of its rows",
-                    table.name
+                    table
                 ),
             ));
         }
@@ -42,21 +43,21 @@ pub(super) fn drop_table(s: &Statement) -> Vec<Hit> {
 
 pub(super) fn drop_column(s: &Statement) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for op in s.ops {
-        if let Op::DropColumn { table, column } = op
-            && s.existing(table)
+    for change in changes(s) {
+        if let Change::DropColumn { table, column } = change
+            && s.existing(&table)
         {
             hits.extend(hit(
-                table,
+                &table,
                 format!(
                     "drops column `{table}.{0}` and its values; the release still running \
                      selects or inserts `{0}` and fails",
-                    column.name
+                    column
                 ),
                 format!(
                     "expand/contract: first ship a release that neither reads nor writes `{}`, \
                      then drop it in a later revision",
-                    column.name
+                    column
                 ),
             ));
         }
@@ -66,12 +67,12 @@ pub(super) fn drop_column(s: &Statement) -> Vec<Hit> {
 
 pub(super) fn rename_table(s: &Statement) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for op in s.ops {
-        if let Op::RenameTable { from, to } = op
-            && s.existing(from)
+    for change in changes(s) {
+        if let Change::RenameTable { from, to } = change
+            && s.existing(&from)
         {
             hits.extend(hit(
-                from,
+                &from,
                 format!(
                     "renames `{from}` to `{to}`: the release still running uses `{from}` and \
                      fails from the moment this commits until the new release is out"
@@ -90,17 +91,17 @@ pub(super) fn rename_table(s: &Statement) -> Vec<Hit> {
 
 pub(super) fn rename_column(s: &Statement) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for op in s.ops {
-        if let Op::RenameColumn { table, from, to } = op
-            && s.existing(table)
+    for change in changes(s) {
+        if let Change::RenameColumn { table, from, to } = change
+            && s.existing(&table)
         {
             let ty = s
                 .before
-                .table(table)
-                .and_then(|t| t.columns.iter().find(|c| &c.name == from))
+                .table(&table)
+                .and_then(|t| t.columns.iter().find(|c| c.name == from))
                 .map_or_else(|| "…".to_owned(), |c| c.ty.to_string());
             hits.extend(hit(
-                table,
+                &table,
                 format!(
                     "renames `{table}.{from}` to `{to}`: the release still running uses `{from}` \
                      and fails from the moment this commits"

@@ -7,9 +7,10 @@ mod everywhere;
 mod mysql;
 mod postgres;
 mod sqlite;
+mod verbatim;
 
 pub(crate) use mysql::altered_tables;
-pub(crate) use postgres::access_exclusive;
+pub(crate) use postgres::blocking_lock;
 
 use crate::dialect::DialectKind;
 use crate::lint::Severity;
@@ -195,7 +196,7 @@ pub const RULES: &[Rule] = &[
         "pg-lock-timeout",
         Warning,
         PG,
-        "ACCESS EXCLUSIVE DDL on an existing table with no lock_timeout set before it",
+        "DDL that blocks writes to an existing table with no lock_timeout set before it",
         postgres::lock_timeout,
     ),
     on_statement(

@@ -335,10 +335,10 @@ pub(super) fn unique_not_using_index(s: &Statement) -> Vec<Hit> {
 }
 
 pub(super) fn lock_timeout(s: &Statement) -> Vec<Hit> {
-    if s.section.lock_timeout || s.section.access_exclusive {
+    if s.section.lock_timeout || s.section.blocking_lock {
         return Vec::new();
     }
-    let Some(table) = access_exclusive(s) else {
+    let Some((table, mode)) = blocking_lock(s) else {
         return Vec::new();
     };
     let set = if s.section.transaction {
@@ -346,11 +346,16 @@ pub(super) fn lock_timeout(s: &Statement) -> Vec<Hit> {
     } else {
         "SET lock_timeout = '5s';"
     };
+    let blocked = if mode == "ACCESS EXCLUSIVE" {
+        "every query"
+    } else {
+        "every write"
+    };
     vec![Hit {
         table: Some(table.to_string()),
         problem: format!(
-            "this takes an ACCESS EXCLUSIVE lock on `{table}`; if any query holds a lock on it, \
-             the statement waits, and every query on `{table}` queues behind it: the table stops \
+            "this takes a {mode} lock on `{table}`; if any query holds a conflicting lock on it, \
+             the statement waits, and {blocked} on `{table}` queues behind it: the table stops \
              for as long as that query runs"
         ),
         safe: format!(
@@ -360,35 +365,57 @@ pub(super) fn lock_timeout(s: &Statement) -> Vec<Hit> {
     }]
 }
 
-/// The existing table the statement locks ACCESS EXCLUSIVE, if it does:
-/// `ALTER TABLE` (but for `VALIDATE CONSTRAINT` and adding a foreign key,
-/// which take weaker locks), `DROP TABLE`, `TRUNCATE`.
-pub(crate) fn access_exclusive(s: &Statement) -> Option<String> {
+/// The existing table the statement locks in a mode that blocks writes,
+/// and the mode: `ALTER TABLE` (ACCESS EXCLUSIVE, or SHARE ROW EXCLUSIVE
+/// when it only adds foreign keys; `VALIDATE CONSTRAINT` alone blocks no
+/// writes), `CREATE INDEX` without `CONCURRENTLY` (SHARE), `DROP TABLE`
+/// and `TRUNCATE` (ACCESS EXCLUSIVE). A lock that blocks only writes still
+/// queues every write behind it while it waits.
+pub(crate) fn blocking_lock(s: &Statement) -> Option<(String, &'static str)> {
+    const EXCLUSIVE: &str = "ACCESS EXCLUSIVE";
+    let existing = |table: String, mode| s.existing(&table).then_some((table, mode));
     match s.ast()? {
         Ast::AlterTable(alter) => {
-            let table = last_name(&alter.name);
-            let weaker = alter.operations.iter().all(|op| {
+            let foreign_key = |op: &AlterTableOperation| {
                 matches!(
                     op,
-                    AlterTableOperation::ValidateConstraint { .. }
-                        | AlterTableOperation::AddConstraint {
-                            constraint: TableConstraint::ForeignKey(_),
-                            ..
-                        }
+                    AlterTableOperation::AddConstraint {
+                        constraint: TableConstraint::ForeignKey(_),
+                        ..
+                    }
                 )
-            });
-            (s.existing(&table) && !weaker).then_some(table)
+            };
+            let validate = |op: &AlterTableOperation| {
+                matches!(op, AlterTableOperation::ValidateConstraint { .. })
+            };
+            let ops = &alter.operations;
+            let mode = if ops.iter().all(validate) {
+                return None;
+            } else if ops.iter().all(|op| validate(op) || foreign_key(op)) {
+                "SHARE ROW EXCLUSIVE"
+            } else {
+                EXCLUSIVE
+            };
+            existing(last_name(&alter.name), mode)
+        }
+        Ast::CreateIndex(create) if !create.concurrently => {
+            existing(last_name(&create.table_name), "SHARE")
         }
         Ast::Drop {
             object_type: ObjectType::Table,
             names,
             ..
-        } => names.iter().map(last_name).find(|table| s.existing(table)),
+        } => names
+            .iter()
+            .map(last_name)
+            .find(|table| s.existing(table))
+            .map(|table| (table, EXCLUSIVE)),
         Ast::Truncate(truncate) => truncate
             .table_names
             .iter()
             .map(|t| last_name(&t.name))
-            .find(|table| s.existing(table)),
+            .find(|table| s.existing(table))
+            .map(|table| (table, EXCLUSIVE)),
         _ => None,
     }
 }
