@@ -53,8 +53,9 @@
 //! it gives the key an index of its own in the same statement (InnoDB would
 //! refuse the drop otherwise; see `keep_key_indexes`).
 //!
-//! Left to the server, which names the problem: `AUTO_INCREMENT` on a column that is not a key, and
-//! dropping the primary key of an `AUTO_INCREMENT` column.
+//! A section's `AUTO_INCREMENT` columns are kept on a key while it runs by
+//! `auto_increment`; models that leave one without a key are left to the
+//! server, which names the problem.
 
 use super::Mysql;
 use crate::dialect::{Dialect, RenderError};
@@ -228,12 +229,17 @@ pub(super) fn render(op: &Op, before: &Schema) -> Result<Vec<String>, RenderErro
 }
 
 /// Names quoted for MySQL, comma-separated.
-fn list(columns: &[String]) -> String {
+pub(super) fn list(columns: &[String]) -> String {
     clauses::names(columns, q)
 }
 
-fn q(name: &str) -> String {
+pub(super) fn q(name: &str) -> String {
     Mysql.quote_ident(name)
+}
+
+/// A column's whole definition, as `MODIFY COLUMN` needs it.
+pub(super) fn column(column: &crate::schema::Column) -> String {
+    W.column(column)
 }
 
 fn literal(value: &str) -> String {
