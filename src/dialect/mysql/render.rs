@@ -495,6 +495,20 @@ fn carry_constraints(
     let Some(new) = after.table(to) else {
         return Ok((drops, adds));
     };
+    // MySQL 8 refuses to rename a column a check names ("Check constraint
+    // … uses column …, hence column cannot be dropped or renamed"): those
+    // go around the rename as well, under their own names.
+    for (at, (was, check)) in old.checks.iter().zip(&new.checks).enumerate() {
+        let renamed = op
+            .renamed_constraints(before)
+            .into_iter()
+            .any(|r| r.kind == Kind::Check && r.index == at);
+        if was.expression != check.expression && !renamed {
+            let name = naming::check_name(before, from, was);
+            drops.push(W.drop_constraint(from, &name));
+            adds.push(W.add_constraint(to, &W.check(Some(&name), check)));
+        }
+    }
     for r in op.renamed_constraints(before) {
         match r.kind {
             Kind::Check => {
