@@ -784,6 +784,58 @@ mod tests {
         );
     }
 
+    /// A column rename carries the constraints over the column, the keys
+    /// that reference it and the conventional names that hold it.
+    #[test]
+    fn a_column_rename_is_only_the_rename() {
+        // Normalised for PostgreSQL, names spelled out, or not at all.
+        let users = |column: &str, named: bool| {
+            let name = |label: &str| named.then(|| format!("users_{column}_{label}"));
+            let mut t = table("users", &[("id", Type::Integer), (column, Type::Integer)]);
+            t.uniques.push(crate::schema::Unique {
+                name: name("key"),
+                columns: vec![column.into()],
+            });
+            t.checks.push(crate::schema::Check {
+                name: name("check"),
+                expression: format!("{column} > 0"),
+            });
+            t.indexes.push(crate::schema::Index {
+                name: "users_ix".into(),
+                columns: vec![column.into(), "id".into()],
+                unique: false,
+            });
+            t
+        };
+        let posts = |column: &str| {
+            let mut t = table("posts", &[("id", Type::Integer), ("author", Type::Integer)]);
+            t.foreign_keys.push(ForeignKey {
+                referenced_columns: vec![column.into()],
+                ..fk("author", "users")
+            });
+            t
+        };
+        let schema = |column: &str, named: bool| Schema {
+            tables: vec![users(column, named), posts(column)],
+        };
+        let only_the_rename = |ops: &[Op]| {
+            assert!(
+                matches!(ops, [Op::RenameColumn { from, to, .. }] if from == "code" && to == "tag"),
+                "{ops:#?}"
+            );
+        };
+        only_the_rename(&round_trip(
+            &schema("code", false),
+            &schema("tag", false),
+            Renames::Detect,
+        ));
+        only_the_rename(&diff(
+            &schema("code", true),
+            &schema("tag", true),
+            Renames::Detect,
+        ));
+    }
+
     #[test]
     fn referrers_are_dropped_before_the_tables_they_reference() {
         let topics = table("a_topics", &[("id", Type::Integer)]);
