@@ -20,7 +20,8 @@
 //! - a new identity column is added in one `ALTER TABLE` with the key the
 //!   section gives it, since adding it without the key fails and adding it
 //!   without `AUTO_INCREMENT` would leave the table's rows without values
-//!   to key.
+//!   to key; a new table is created with it (an index among them, written
+//!   into the `CREATE TABLE`).
 
 use std::collections::HashSet;
 
@@ -110,6 +111,24 @@ pub(super) fn render_all(ops: &[Op], before: &Schema) -> Result<Vec<Rendered>, R
                     }
                     None => out.extend(render_one(&Mysql, index, op, &schema)?),
                 }
+            }
+            Op::CreateTable(table) => {
+                // A key the section adds after the table goes into it.
+                let mut whole = Schema {
+                    tables: vec![table.clone()],
+                };
+                for column in table.columns.iter().filter(|c| c.identity) {
+                    if !keyed(&whole.tables[0], &column.name)
+                        && let Some((key, _)) =
+                            key_for(ops, index, &table.name, &column.name, &after)
+                    {
+                        merged.insert(key);
+                        let _ = ops[key].apply(&mut whole);
+                        let _ = ops[key].apply(&mut after);
+                    }
+                }
+                let op = Op::CreateTable(whole.tables.remove(0));
+                out.extend(render_one(&Mysql, index, &op, &schema)?);
             }
             _ => out.extend(render_one(&Mysql, index, op, &schema)?),
         }

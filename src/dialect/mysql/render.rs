@@ -259,15 +259,30 @@ fn create_table(table: &Table) -> Result<Vec<String>, RenderError> {
         foreign_key(&table.name, None, key)?;
     }
     lines.extend(W.constraints(table, None, table.foreign_keys.len()));
+    // An index that an `AUTO_INCREMENT` column leads may be its only key,
+    // which must exist in the `CREATE TABLE` itself (see `auto_increment`).
+    let (inline, after): (Vec<_>, Vec<_>) = table.indexes.iter().partition(|index| {
+        (index.columns.first())
+            .and_then(|c| table.column(c))
+            .is_some_and(|c| c.identity)
+    });
+    for index in &table.indexes {
+        indexable(Some(table), &table.name, &index.columns)?;
+    }
+    lines.extend(inline.iter().map(|index| {
+        format!(
+            "{}INDEX {} ({})",
+            if index.unique { "UNIQUE " } else { "" },
+            q(&index.name),
+            list(&index.columns)
+        )
+    }));
     let mut create = W.create_table(&table.name, &lines);
     if let Some(comment) = &table.comment {
         create.push_str(&format!(" COMMENT={}", literal(comment)));
     }
     let mut out = vec![create];
-    for index in &table.indexes {
-        indexable(Some(table), &table.name, &index.columns)?;
-        out.push(W.create_index(&table.name, index));
-    }
+    out.extend(after.iter().map(|index| W.create_index(&table.name, index)));
     Ok(out)
 }
 
