@@ -285,21 +285,26 @@ fn check_column(table: &Table, check: &Check) -> Option<String> {
 struct Word {
     text: String,
     quoted: bool,
+    /// Where it stands in the expression, quotes included.
+    span: std::ops::Range<usize>,
 }
 
 /// The identifiers of an SQL expression, quoted or not, skipping string
 /// literals. Good enough to see which columns a check names.
 fn identifiers(sql: &str) -> Vec<Word> {
     let mut words = Vec::new();
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = sql.char_indices().peekable();
+    let end = |chars: &mut std::iter::Peekable<std::str::CharIndices>| {
+        chars.peek().map_or(sql.len(), |(at, _)| *at)
+    };
+    while let Some((start, c)) = chars.next() {
         match c {
             '\'' | '"' | '`' => {
                 let mut text = String::new();
-                while let Some(next) = chars.next() {
+                while let Some((_, next)) = chars.next() {
                     if next == c {
                         // A doubled quote stands for itself.
-                        if chars.peek() == Some(&c) {
+                        if chars.peek().map(|(_, n)| *n) == Some(c) {
                             chars.next();
                         } else {
                             break;
@@ -308,12 +313,16 @@ fn identifiers(sql: &str) -> Vec<Word> {
                     text.push(next);
                 }
                 if c != '\'' {
-                    words.push(Word { text, quoted: true });
+                    words.push(Word {
+                        text,
+                        quoted: true,
+                        span: start..end(&mut chars),
+                    });
                 }
             }
             c if c.is_alphabetic() || c == '_' => {
                 let mut text = String::from(c);
-                while let Some(&next) = chars.peek() {
+                while let Some(&(_, next)) = chars.peek() {
                     if next.is_alphanumeric() || next == '_' || next == '$' {
                         text.push(next);
                         chars.next();
@@ -324,13 +333,14 @@ fn identifiers(sql: &str) -> Vec<Word> {
                 words.push(Word {
                     text,
                     quoted: false,
+                    span: start..end(&mut chars),
                 });
             }
             c if c.is_ascii_digit() => {
                 // A number, possibly `1e5`: not an identifier.
                 while chars
                     .peek()
-                    .is_some_and(|n| n.is_alphanumeric() || *n == '.')
+                    .is_some_and(|(_, n)| n.is_alphanumeric() || *n == '.')
                 {
                     chars.next();
                 }
@@ -339,6 +349,32 @@ fn identifiers(sql: &str) -> Vec<Word> {
         }
     }
     words
+}
+
+/// A check's condition with the column `from` renamed `to`, as the
+/// databases rewrite it on `RENAME COLUMN`: each mention, quoted or not,
+/// keeps its quoting (a quote in the new name doubled).
+pub(crate) fn rename_in_expression(sql: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut at = 0;
+    for word in identifiers(sql) {
+        let names = word.text == from || (!word.quoted && word.text.to_lowercase() == from);
+        if !names {
+            continue;
+        }
+        out.push_str(&sql[at..word.span.start]);
+        if word.quoted {
+            let quote = &sql[word.span.start..word.span.start + 1];
+            out.push_str(quote);
+            out.push_str(&to.replace(quote, &quote.repeat(2)));
+            out.push_str(quote);
+        } else {
+            out.push_str(to);
+        }
+        at = word.span.end;
+    }
+    out.push_str(&sql[at..]);
+    out
 }
 
 /// PostgreSQL's `makeObjectName`: `name1[_name2]_label`, with name1 and
@@ -378,6 +414,20 @@ fn clip(text: &str, bytes: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_renamed_column_is_renamed_in_expressions_only_where_it_is_named() {
+        let cases = [
+            ("n > 0", "m > 0"),
+            ("(`n` > 0)", "(`m` > 0)"),
+            ("\"n\" <> 'n' AND nn > n", "\"m\" <> 'n' AND nn > m"),
+            ("length(n) < 10 AND N > 1", "length(m) < 10 AND m > 1"),
+        ];
+        for (sql, renamed) in cases {
+            assert_eq!(rename_in_expression(sql, "n", "m"), renamed, "{sql}");
+        }
+        assert_eq!(rename_in_expression("`n` > 0", "n", "a`b"), "`a``b` > 0");
+    }
     use crate::schema::{Column, ForeignKey, PrimaryKey, Type, Unique};
 
     fn table() -> Table {

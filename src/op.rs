@@ -369,6 +369,15 @@ impl Op {
                 naming::forget_conventional_names(table);
                 table.columns[index].name = to.clone();
                 rename_in_constraints(table, from, to);
+                let name = table.name.clone();
+                // Keys that reference the column follow it, as in the databases.
+                for key in schema.tables.iter_mut().flat_map(|t| &mut t.foreign_keys) {
+                    if key.referenced_table == name {
+                        for column in key.referenced_columns.iter_mut().filter(|c| *c == from) {
+                            *column = to.clone();
+                        }
+                    }
+                }
             }
             Op::AlterColumn { table, from, to } => {
                 let table = table_mut(schema, table)?;
@@ -483,7 +492,9 @@ fn remove<T>(
     }
 }
 
-fn rename_in_constraints(table: &mut Table, from: &str, to: &str) {
+/// The column `from` renamed `to` where the table's keys, indexes and
+/// checks name it; the constraints keep their names.
+pub(crate) fn rename_in_constraints(table: &mut Table, from: &str, to: &str) {
     let rename = |columns: &mut Vec<String>| {
         for column in columns.iter_mut().filter(|c| c.as_str() == from) {
             *column = to.to_owned();
@@ -504,6 +515,9 @@ fn rename_in_constraints(table: &mut Table, from: &str, to: &str) {
         .indexes
         .iter_mut()
         .for_each(|i| rename(&mut i.columns));
+    for check in &mut table.checks {
+        check.expression = naming::rename_in_expression(&check.expression, from, to);
+    }
 }
 
 #[cfg(test)]

@@ -354,6 +354,33 @@ pub(crate) fn fixtures() -> Vec<(&'static str, Op, Schema)> {
             base.clone(),
         ),
         (
+            "rename_column_foreign_key",
+            Op::RenameColumn {
+                table: t("orders"),
+                from: t("user_id"),
+                to: t("buyer_id"),
+            },
+            base.clone(),
+        ),
+        (
+            "rename_column_check",
+            Op::RenameColumn {
+                table: t("orders"),
+                from: t("total"),
+                to: t("amount"),
+            },
+            base.clone(),
+        ),
+        (
+            "rename_column_named_check",
+            Op::RenameColumn {
+                table: t("orders"),
+                from: t("status"),
+                to: t("state"),
+            },
+            base.clone(),
+        ),
+        (
             "alter_column_type_text_to_integer",
             alter(&orders, "note", |c| c.ty = Type::Integer),
             base.clone(),

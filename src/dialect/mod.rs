@@ -47,6 +47,72 @@ pub struct Rendered {
     pub op: usize,
 }
 
+/// The tables of a schema by name, from which each operation takes just
+/// the ones it touches while it renders: a section of a thousand `CREATE
+/// TABLE`s stays linear.
+pub(crate) struct Tables(HashMap<String, Table>);
+
+impl Tables {
+    pub(crate) fn new(schema: &Schema) -> Self {
+        Tables(
+            schema
+                .tables
+                .iter()
+                .map(|t| (t.name.clone(), t.clone()))
+                .collect(),
+        )
+    }
+
+    /// Takes the tables `op` touches out, as a schema of their own.
+    pub(crate) fn take(&mut self, op: &Op) -> Schema {
+        let touched: Vec<&str> = match op {
+            Op::RenameTable { from, to } => vec![from, to],
+            _ => op.table().into_iter().collect(),
+        };
+        Schema {
+            tables: touched
+                .iter()
+                .filter_map(|name| self.0.remove(*name))
+                .collect(),
+        }
+    }
+
+    /// The table of that name, unless taken out.
+    pub(crate) fn get(&self, name: &str) -> Option<&Table> {
+        self.0.get(name)
+    }
+
+    /// Puts tables taken out (and changed) back.
+    pub(crate) fn put(&mut self, schema: Schema) {
+        self.0
+            .extend(schema.tables.into_iter().map(|t| (t.name.clone(), t)));
+    }
+}
+
+/// The statements of operation `index` of a section, on the tables it
+/// touches; statements retort does not understand pass as written.
+pub(crate) fn render_one<D: Dialect + ?Sized>(
+    dialect: &D,
+    index: usize,
+    op: &Op,
+    schema: &Schema,
+) -> Result<Vec<Rendered>, RenderError> {
+    let rendered = |sql: String, verbatim: bool| Rendered {
+        sql,
+        verbatim,
+        op: index,
+    };
+    Ok(match op {
+        Op::Raw(sql) => vec![rendered(sql.clone(), true)],
+        Op::Data(sql) => vec![rendered(sql.clone(), false)],
+        _ => dialect
+            .render(op, schema)?
+            .into_iter()
+            .map(|sql| rendered(sql, false))
+            .collect(),
+    })
+}
+
 /// Why an operation cannot be carried out on a dialect; the text says what
 /// is not portable and what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -185,45 +251,18 @@ pub trait Dialect: Send + Sync {
 
     /// The statements for a section's operations in order, each rendered
     /// against the schema the ones before it leave. SQLite overrides this to
-    /// rebuild a table once for several changes it cannot make in place.
+    /// rebuild a table once for several changes it cannot make in place,
+    /// MySQL to keep every `AUTO_INCREMENT` column on a key.
     fn render_all(&self, ops: &[Op], before: &Schema) -> Result<Vec<Rendered>, RenderError> {
-        // Each op renders against just the table(s) it touches, kept by name:
-        // a section of a thousand CREATE TABLEs stays linear.
-        let mut tables: HashMap<String, Table> = before
-            .tables
-            .iter()
-            .map(|t| (t.name.clone(), t.clone()))
-            .collect();
+        let mut tables = Tables::new(before);
         let mut out = Vec::new();
         for (index, op) in ops.iter().enumerate() {
-            let rendered = |sql: String, verbatim: bool| Rendered {
-                sql,
-                verbatim,
-                op: index,
-            };
-            let touched: Vec<&str> = match op {
-                Op::RenameTable { from, to } => vec![from, to],
-                _ => op.table().into_iter().collect(),
-            };
-            let mut schema = Schema {
-                tables: touched
-                    .iter()
-                    .filter_map(|name| tables.remove(*name))
-                    .collect(),
-            };
-            match op {
-                Op::Raw(sql) => out.push(rendered(sql.clone(), true)),
-                Op::Data(sql) => out.push(rendered(sql.clone(), false)),
-                _ => out.extend(
-                    self.render(op, &schema)?
-                        .into_iter()
-                        .map(|sql| rendered(sql, false)),
-                ),
-            }
+            let mut schema = tables.take(op);
+            out.extend(render_one(self, index, op, &schema)?);
             // An op the model cannot follow (a raw statement changed the table
             // first) still renders; the database has the last word.
             let _ = op.apply(&mut schema);
-            tables.extend(schema.tables.into_iter().map(|t| (t.name.clone(), t)));
+            tables.put(schema);
         }
         Ok(out)
     }

@@ -78,9 +78,18 @@ pub fn diff(from: &Schema, to: &Schema, renames: Renames) -> Vec<Op> {
         .iter()
         .filter_map(|t| new.get(t.name.as_str()).map(|n| (t, *n)));
     let pairs: Vec<(&Table, &Table)> = pairs.into_iter().chain(common).collect();
+    let columns: ColumnRenames = pairs
+        .iter()
+        .map(|(old, new)| (new.name.clone(), column_renames(old, new, renames)))
+        .collect();
+    let renamed = Renamed {
+        tables: renamed,
+        columns,
+    };
     for (old_table, new_table) in &pairs {
-        compare_table(old_table, new_table, &renamed, renames, &mut plan);
+        compare_table(old_table, new_table, &renamed, &mut plan);
     }
+    let renamed = renamed.tables;
     rebind_keys_over_type_changes(from, to, &pairs, &renamed, &mut plan);
     // A new table's key to a table whose columns or keys change waits for
     // them: the referenced columns may only become a key (or exist) later
@@ -142,33 +151,58 @@ impl Plan {
     }
 }
 
+/// Columns renamed, `(from, to)`, by the table's new name.
+type ColumnRenames = HashMap<String, Vec<(String, String)>>;
+
+/// The renames of a comparison: tables (old name → new name) and columns.
+struct Renamed {
+    tables: HashMap<String, String>,
+    columns: ColumnRenames,
+}
+
+/// The columns of `old` that `new` has under another name: dropped and
+/// added columns of the same shape, in order.
+fn column_renames(old: &Table, new: &Table, renames: Renames) -> Vec<(String, String)> {
+    if renames == Renames::Ignore {
+        return Vec::new();
+    }
+    let gone = old.columns.iter().filter(|c| new.column(&c.name).is_none());
+    let mut added: Vec<&Column> = new
+        .columns
+        .iter()
+        .filter(|c| old.column(&c.name).is_none())
+        .collect();
+    gone.filter_map(|gone| {
+        let j = added.iter().position(|c| same_shape_column(gone, c))?;
+        Some((gone.name.clone(), added.remove(j).name.clone()))
+    })
+    .collect()
+}
+
 /// Drops run before any rename, under the old table name; everything else
 /// after, under the new one.
-fn compare_table(
-    old: &Table,
-    new: &Table,
-    renamed: &HashMap<String, String>,
-    renames: Renames,
-    plan: &mut Plan,
-) {
+fn compare_table(old: &Table, new: &Table, renamed: &Renamed, plan: &mut Plan) {
     let before = || old.name.clone();
     let table = || new.name.clone();
-    // An old key still holds the old name of a renamed table it references.
+    let no_columns = Vec::new();
+    let column_renames = |table: &str| renamed.columns.get(table).unwrap_or(&no_columns);
+    // An old key still holds the old names of a renamed table and columns
+    // it references.
     let follows = |key: &crate::schema::ForeignKey| {
         let mut key = key.clone();
-        if let Some(to) = renamed.get(&key.referenced_table) {
+        if let Some(to) = renamed.tables.get(&key.referenced_table) {
             key.referenced_table = to.clone();
+        }
+        for (from, to) in column_renames(&key.referenced_table) {
+            for column in key.referenced_columns.iter_mut().filter(|c| *c == from) {
+                *column = to.clone();
+            }
         }
         key
     };
-    // Compared as the rename leaves it; dropped as it is before.
-    let renamed_old;
-    let moved = if old.name == new.name {
-        old
-    } else {
-        renamed_old = as_renamed(old, &new.name);
-        &renamed_old
-    };
+    // Compared as the renames leave it; dropped as it is before.
+    let columns = column_renames(&new.name);
+    let moved = &as_renamed(old, &new.name, columns);
     let old_keys: Vec<_> = moved.foreign_keys.iter().map(follows).collect();
     for (key, followed) in old.foreign_keys.iter().zip(&old_keys) {
         if !new.foreign_keys.contains(followed) {
@@ -178,7 +212,12 @@ fn compare_table(
             });
         }
     }
-    for index in old.indexes.iter().filter(|i| !new.indexes.contains(i)) {
+    for (index, _) in old
+        .indexes
+        .iter()
+        .zip(&moved.indexes)
+        .filter(|(_, i)| !new.indexes.contains(i))
+    {
         plan.drop_constraints.push(Op::DropIndex {
             table: before(),
             index: index.clone(),
@@ -225,32 +264,26 @@ fn compare_table(
         .iter()
         .filter(|c| old.column(&c.name).is_none())
         .collect();
-    if renames == Renames::Detect {
-        let mut i = 0;
-        while i < gone.len() {
-            match added.iter().position(|c| same_shape_column(gone[i], c)) {
-                Some(j) => {
-                    let to = added.remove(j);
-                    plan.columns.push(Op::RenameColumn {
-                        table: table(),
-                        from: gone[i].name.clone(),
-                        to: to.name.clone(),
-                    });
-                    // A new comment does not make it another column.
-                    let renamed = Column {
-                        name: to.name.clone(),
-                        ..gone[i].clone()
-                    };
-                    if renamed != *to {
-                        plan.columns.push(Op::AlterColumn {
-                            table: table(),
-                            from: renamed,
-                            to: to.clone(),
-                        });
-                    }
-                    gone.remove(i);
-                }
-                None => i += 1,
+    for (from, to) in columns {
+        gone.retain(|c| c.name != *from);
+        added.retain(|c| c.name != *to);
+        plan.columns.push(Op::RenameColumn {
+            table: table(),
+            from: from.clone(),
+            to: to.clone(),
+        });
+        // A new comment does not make it another column.
+        if let (Some(was), Some(is)) = (old.column(from), new.column(to)) {
+            let renamed = Column {
+                name: to.clone(),
+                ..was.clone()
+            };
+            if renamed != *is {
+                plan.columns.push(Op::AlterColumn {
+                    table: table(),
+                    from: renamed,
+                    to: is.clone(),
+                });
             }
         }
     }
@@ -309,7 +342,7 @@ fn compare_table(
             check: check.clone(),
         });
     }
-    for index in new.indexes.iter().filter(|i| !old.indexes.contains(i)) {
+    for index in new.indexes.iter().filter(|i| !moved.indexes.contains(i)) {
         plan.add_constraints.push(Op::CreateIndex {
             table: table(),
             index: index.clone(),
@@ -432,16 +465,26 @@ fn order_for_drop<'t>(dropped: &[&'t Table]) -> Vec<&'t Table> {
 /// rename leaves it.
 fn same_shape_table(a: &Table, b: &Table) -> bool {
     a.columns == b.columns
-        && as_renamed(a, &b.name).primary_key == b.primary_key
+        && as_renamed(a, &b.name, &[]).primary_key == b.primary_key
         && !a.columns.is_empty()
 }
 
-/// `table` as renaming it to `name` leaves it: its constraints under their
-/// conventional names ([`crate::naming`]) take the new table's, as the
-/// renderers carry them along (PostgreSQL renames them; MySQL renames its
-/// unique indexes and drops and adds its checks and foreign keys around the
-/// rename, as it cannot rename those), so the revision says only the rename.
-fn as_renamed(table: &Table, name: &str) -> Table {
+/// `table` as renaming it to `name` and renaming its `columns` leaves it:
+/// its constraints under their conventional names ([`crate::naming`]) take
+/// the new ones, as the renderers carry them along (PostgreSQL renames
+/// them; MySQL renames its unique indexes and drops and adds its checks and
+/// foreign keys around the rename, as it cannot rename those), so the
+/// revision says only the rename.
+fn as_renamed(table: &Table, name: &str, columns: &[(String, String)]) -> Table {
+    let rename = |table: &mut Table| {
+        table.name = name.to_owned();
+        for (from, to) in columns {
+            if let Some(column) = table.column_mut(from) {
+                column.name = to.clone();
+            }
+            crate::op::rename_in_constraints(table, from, to);
+        }
+    };
     let mut bare = table.clone();
     if let Some(key) = &mut bare.primary_key {
         key.name = None;
@@ -450,11 +493,11 @@ fn as_renamed(table: &Table, name: &str) -> Table {
     bare.checks.iter_mut().for_each(|c| c.name = None);
     bare.foreign_keys.iter_mut().for_each(|k| k.name = None);
     let was = ConstraintNames::of(&bare);
-    bare.name = name.to_owned();
+    rename(&mut bare);
     let is = ConstraintNames::of(&bare);
 
     let mut moved = table.clone();
-    moved.name = name.to_owned();
+    rename(&mut moved);
     let follow = |current: &mut Option<String>, was: &str, is: &str| {
         if current.as_deref() == Some(was) {
             *current = Some(is.to_owned());
@@ -739,6 +782,58 @@ mod tests {
             matches!(&ops[..], [Op::DropUnique { table, .. }, Op::RenameTable { .. }, Op::AddUnique { .. }] if table == "users"),
             "{ops:#?}"
         );
+    }
+
+    /// A column rename carries the constraints over the column, the keys
+    /// that reference it and the conventional names that hold it.
+    #[test]
+    fn a_column_rename_is_only_the_rename() {
+        // Normalised for PostgreSQL, names spelled out, or not at all.
+        let users = |column: &str, named: bool| {
+            let name = |label: &str| named.then(|| format!("users_{column}_{label}"));
+            let mut t = table("users", &[("id", Type::Integer), (column, Type::Integer)]);
+            t.uniques.push(crate::schema::Unique {
+                name: name("key"),
+                columns: vec![column.into()],
+            });
+            t.checks.push(crate::schema::Check {
+                name: name("check"),
+                expression: format!("{column} > 0"),
+            });
+            t.indexes.push(crate::schema::Index {
+                name: "users_ix".into(),
+                columns: vec![column.into(), "id".into()],
+                unique: false,
+            });
+            t
+        };
+        let posts = |column: &str| {
+            let mut t = table("posts", &[("id", Type::Integer), ("author", Type::Integer)]);
+            t.foreign_keys.push(ForeignKey {
+                referenced_columns: vec![column.into()],
+                ..fk("author", "users")
+            });
+            t
+        };
+        let schema = |column: &str, named: bool| Schema {
+            tables: vec![users(column, named), posts(column)],
+        };
+        let only_the_rename = |ops: &[Op]| {
+            assert!(
+                matches!(ops, [Op::RenameColumn { from, to, .. }] if from == "code" && to == "tag"),
+                "{ops:#?}"
+            );
+        };
+        only_the_rename(&round_trip(
+            &schema("code", false),
+            &schema("tag", false),
+            Renames::Detect,
+        ));
+        only_the_rename(&diff(
+            &schema("code", true),
+            &schema("tag", true),
+            Renames::Detect,
+        ));
     }
 
     #[test]

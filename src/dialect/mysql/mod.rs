@@ -2,13 +2,14 @@
 //! string literals in which a backslash escapes unless
 //! `NO_BACKSLASH_ESCAPES` is set.
 
+mod auto_increment;
 pub(crate) mod introspect;
 mod render;
 
 use super::session::advisory_key;
 use super::{
-    Dialect, Identity, LockQueries, RenderError, ServerLock, SessionSetup, TlsMode, UrlOption,
-    UrlOptions, log_table, quote_with,
+    Dialect, Identity, LockQueries, RenderError, Rendered, ServerLock, SessionSetup, TlsMode,
+    UrlOption, UrlOptions, log_table, quote_with,
 };
 use crate::dialect::DialectKind;
 use crate::op::Op;
@@ -175,6 +176,10 @@ impl Dialect for Mysql {
 
     fn render(&self, op: &Op, before: &Schema) -> Result<Vec<String>, RenderError> {
         render::render(op, before)
+    }
+
+    fn render_all(&self, ops: &[Op], before: &Schema) -> Result<Vec<Rendered>, RenderError> {
+        auto_increment::render_all(ops, before)
     }
 
     fn display_name(&self) -> &'static str {

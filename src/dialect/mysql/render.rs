@@ -53,8 +53,9 @@
 //! it gives the key an index of its own in the same statement (InnoDB would
 //! refuse the drop otherwise; see `keep_key_indexes`).
 //!
-//! Left to the server, which names the problem: `AUTO_INCREMENT` on a column that is not a key, and
-//! dropping the primary key of an `AUTO_INCREMENT` column.
+//! A section's `AUTO_INCREMENT` columns are kept on a key while it runs by
+//! `auto_increment`; models that leave one without a key are left to the
+//! server, which names the problem.
 
 use super::Mysql;
 use crate::dialect::{Dialect, RenderError};
@@ -228,12 +229,17 @@ pub(super) fn render(op: &Op, before: &Schema) -> Result<Vec<String>, RenderErro
 }
 
 /// Names quoted for MySQL, comma-separated.
-fn list(columns: &[String]) -> String {
+pub(super) fn list(columns: &[String]) -> String {
     clauses::names(columns, q)
 }
 
-fn q(name: &str) -> String {
+pub(super) fn q(name: &str) -> String {
     Mysql.quote_ident(name)
+}
+
+/// A column's whole definition, as `MODIFY COLUMN` needs it.
+pub(super) fn column(column: &crate::schema::Column) -> String {
+    W.column(column)
 }
 
 fn literal(value: &str) -> String {
@@ -253,15 +259,30 @@ fn create_table(table: &Table) -> Result<Vec<String>, RenderError> {
         foreign_key(&table.name, None, key)?;
     }
     lines.extend(W.constraints(table, None, table.foreign_keys.len()));
+    // An index that an `AUTO_INCREMENT` column leads may be its only key,
+    // which must exist in the `CREATE TABLE` itself (see `auto_increment`).
+    let (inline, after): (Vec<_>, Vec<_>) = table.indexes.iter().partition(|index| {
+        (index.columns.first())
+            .and_then(|c| table.column(c))
+            .is_some_and(|c| c.identity)
+    });
+    for index in &table.indexes {
+        indexable(Some(table), &table.name, &index.columns)?;
+    }
+    lines.extend(inline.iter().map(|index| {
+        format!(
+            "{}INDEX {} ({})",
+            if index.unique { "UNIQUE " } else { "" },
+            q(&index.name),
+            list(&index.columns)
+        )
+    }));
     let mut create = W.create_table(&table.name, &lines);
     if let Some(comment) = &table.comment {
         create.push_str(&format!(" COMMENT={}", literal(comment)));
     }
     let mut out = vec![create];
-    for index in &table.indexes {
-        indexable(Some(table), &table.name, &index.columns)?;
-        out.push(W.create_index(&table.name, index));
-    }
+    out.extend(after.iter().map(|index| W.create_index(&table.name, index)));
     Ok(out)
 }
 
@@ -489,6 +510,20 @@ fn carry_constraints(
     let Some(new) = after.table(to) else {
         return Ok((drops, adds));
     };
+    // MySQL 8 refuses to rename a column a check names ("Check constraint
+    // … uses column …, hence column cannot be dropped or renamed"): those
+    // go around the rename as well, under their own names.
+    for (at, (was, check)) in old.checks.iter().zip(&new.checks).enumerate() {
+        let renamed = op
+            .renamed_constraints(before)
+            .into_iter()
+            .any(|r| r.kind == Kind::Check && r.index == at);
+        if was.expression != check.expression && !renamed {
+            let name = naming::check_name(before, from, was);
+            drops.push(W.drop_constraint(from, &name));
+            adds.push(W.add_constraint(to, &W.check(Some(&name), check)));
+        }
+    }
     for r in op.renamed_constraints(before) {
         match r.kind {
             Kind::Check => {
