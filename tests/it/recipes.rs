@@ -2,13 +2,15 @@
 //! (`.pre-commit-hooks.yaml`), the GitHub Actions workflow
 //! (`examples/ci/github-actions.yml`) and the container's start script
 //! (`examples/docker/start.sh`), run here as far as this machine can:
-//! pre-commit from PyPI runs the hooks on a sample git repository, the
-//! workflow's `retort` lines and the start script run against the local
-//! servers. docs/recipes.md describes them.
+//! pre-commit from PyPI installs the hooks from a clone of this repository
+//! (and, as local hooks, from this build) and runs them on a sample git
+//! repository; the workflow's `retort` lines and the start script run
+//! against the local servers. docs/recipes.md describes them.
 //!
 //! Needs `RETORT_TEST_PRECOMMIT_PYTHON`, a python with pre-commit (and so
 //! PyYAML, which reads the YAML files here); skipped without it, failing
-//! under `CI` (`.ci/run` installs it).
+//! under `CI` (`.ci/run` installs it). Installing the hooks from the clone
+//! also needs git, cargo and PyPI (pip fetches maturin).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -276,8 +278,8 @@ fn precommit_runs_the_hooks_on_a_sample_repository() {
 /// The hooks as users install them: `repo:` a git repository of retort,
 /// `rev:` a commit, and pre-commit pip-installs that checkout, building the
 /// wheel with maturin. The repository is a clone of this one's HEAD (so
-/// uncommitted changes are not in it). Two things keep the build to about
-/// half a minute instead of a fat-LTO release build (docs/recipes.md):
+/// uncommitted changes are not in it). Two things keep the build under a
+/// minute instead of a fat-LTO release build's 11 (docs/recipes.md):
 /// maturin builds with this run's cargo profile (`MATURIN_PEP517_ARGS`,
 /// which pip's build isolation passes through), and into a target
 /// directory that holds this run's compiled dependencies (`second_build`).
