@@ -2,14 +2,17 @@
 //! (`.pre-commit-hooks.yaml`), the GitHub Actions workflow
 //! (`examples/ci/github-actions.yml`) and the container's start script
 //! (`examples/docker/start.sh`), run here as far as this machine can:
-//! pre-commit from PyPI runs the hooks on a sample git repository, the
-//! workflow's `retort` lines and the start script run against the local
-//! servers. docs/recipes.md describes them.
+//! pre-commit from PyPI installs the hooks from a clone of this repository
+//! (and, as local hooks, from this build) and runs them on a sample git
+//! repository; the workflow's `retort` lines and the start script run
+//! against the local servers. docs/recipes.md describes them.
 //!
 //! Needs `RETORT_TEST_PRECOMMIT_PYTHON`, a python with pre-commit (and so
 //! PyYAML, which reads the YAML files here); skipped without it, failing
-//! under `CI` (`.ci/run` installs it).
+//! under `CI` (`.ci/run` installs it). Installing the hooks from the clone
+//! also needs git, cargo and PyPI (pip fetches maturin).
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -17,6 +20,7 @@ use serde_json::Value;
 
 use crate::common::{A, B, C, Project, Run};
 use crate::db::{Backend, TestDb, copy_dir, per_backend};
+use crate::second_build::{SecondBuild, Seed, apply_env};
 use crate::skip::skip;
 
 fn root() -> &'static Path {
@@ -74,12 +78,20 @@ fn run(command: Command) -> Run {
 
 /// Runs `command` with this build first on `PATH` and `DATABASE_URL=url`.
 fn run_with_url(mut command: Command, url: Option<&str>) -> Run {
-    command.env("PATH", path_with_retort()).env("NO_COLOR", "1");
+    command.env("PATH", path_with_retort());
     match url {
         Some(url) => command.env("DATABASE_URL", url),
         None => command.env_remove("DATABASE_URL"),
     };
-    let output = command.output().expect("the command runs");
+    output(command)
+}
+
+/// Runs `command` with colour off, and captures what it says.
+fn output(mut command: Command) -> Run {
+    let output = command
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the command runs");
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -132,18 +144,21 @@ fn the_published_hooks_are_the_two_promised() {
 }
 
 /// A git repository holding a retort project and a `.pre-commit-config.yaml`
-/// whose hooks are the published ones, run from `repo: local` with
-/// `language: system` so that pre-commit uses this build instead of
-/// building the wheel.
+/// with one entry in `repos:`, and pre-commit's own home (the hooks'
+/// environments) in a temp directory.
 struct Sample {
     project: Project,
     python: String,
     home: tempfile::TempDir,
+    /// For pre-commit's runs: variables set, or removed (`None`), in the
+    /// inherited environment.
+    env: Vec<(OsString, Option<OsString>)>,
 }
 
 impl Sample {
-    fn new(python: String) -> Sample {
-        let project = Project::new();
+    /// The published hooks, run from `repo: local` with `language: system`,
+    /// so that pre-commit uses this build instead of building the wheel.
+    fn local(python: String) -> Sample {
         let hooks: Vec<Value> = hooks(&python)
             .into_iter()
             .map(|mut hook| {
@@ -151,8 +166,17 @@ impl Sample {
                 hook
             })
             .collect();
+        let mut sample = Sample::new(python, serde_json::json!({"repo": "local", "hooks": hooks}));
+        sample
+            .env
+            .push(("PATH".into(), Some(path_with_retort().into())));
+        sample
+    }
+
+    fn new(python: String, repo: Value) -> Sample {
+        let project = Project::new();
         // JSON is YAML: no writer needed.
-        let config = serde_json::json!({"repos": [{"repo": "local", "hooks": hooks}]});
+        let config = serde_json::json!({ "repos": [repo] });
         std::fs::write(
             project.path().join(".pre-commit-config.yaml"),
             config.to_string(),
@@ -162,18 +186,14 @@ impl Sample {
             project,
             python,
             home: tempfile::tempdir().expect("a temp directory"),
+            env: Vec::new(),
         };
         sample.git(&["init", "-q"]);
         sample
     }
 
     fn git(&self, args: &[&str]) {
-        let status = Command::new("git")
-            .args(args)
-            .current_dir(self.project.path())
-            .status()
-            .expect("git runs");
-        assert!(status.success(), "git {args:?}");
+        git(self.project.path(), args);
     }
 
     /// `pre-commit run --all-files` on what is staged.
@@ -183,31 +203,56 @@ impl Sample {
         command
             .args(["-m", "pre_commit", "run", "--all-files", "--color", "never"])
             .current_dir(self.project.path())
-            .env("PRE_COMMIT_HOME", self.home.path());
-        run(command)
+            .env("PRE_COMMIT_HOME", self.home.path())
+            .env_remove("DATABASE_URL");
+        apply_env(&mut command, &self.env);
+        output(command)
     }
 }
 
-#[test]
-fn precommit_runs_the_hooks_on_a_sample_repository() {
-    let Some(python) = precommit_python() else {
-        return;
-    };
-    let sample = Sample::new(python);
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?} in {}:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// What pre-commit reported for the hook named `name`: `Passed`, `Failed`,
+/// `(no files to check)Skipped`, or `None` when it has no line.
+fn outcome<'a>(run: &'a Run, name: &str) -> Option<&'a str> {
+    run.stdout
+        .lines()
+        .find(|line| line.starts_with(name) && line[name.len()..].starts_with('.'))
+        .and_then(|line| line.rsplit('.').next())
+}
+
+/// The hooks pass on a good project, and each fails with what the user
+/// needs to read: two heads, then a file that does not parse.
+fn hooks_catch_two_heads_and_a_broken_file(sample: &Sample) {
+    const HEADS: &str = "retort heads --check";
+    const FILES: &str = "retort check-files";
     let project = &sample.project;
     project.write_revision(A, &[], "one");
     project.write_revision(B, &[A], "two");
     let run = sample.precommit();
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout.contains("retort heads --check") && run.stdout.contains("Passed"),
-        "{run:?}"
-    );
+    assert_eq!(outcome(&run, HEADS), Some("Passed"), "{run:?}");
+    assert_eq!(outcome(&run, FILES), Some("Passed"), "{run:?}");
 
     // A second head: `retort-heads` fails and says how to join them.
     let second = project.write_revision(C, &[A], "three");
     let run = sample.precommit();
     assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(outcome(&run, HEADS), Some("Failed"), "{run:?}");
+    assert_eq!(outcome(&run, FILES), Some("Passed"), "{run:?}");
     assert!(run.stdout.contains("retort merge heads"), "{run:?}");
 
     // A file that does not parse: `retort-check-files` fails naming it.
@@ -218,9 +263,71 @@ fn precommit_runs_the_hooks_on_a_sample_repository() {
     );
     let run = sample.precommit();
     assert_eq!(run.code, 1, "{run:?}");
-    assert!(
-        run.stdout.contains("retort check-files") && run.stdout.contains("eeee00000005_broken.sql"),
-        "{run:?}"
+    assert_eq!(outcome(&run, FILES), Some("Failed"), "{run:?}");
+    assert!(run.stdout.contains("eeee00000005_broken.sql"), "{run:?}");
+}
+
+#[test]
+fn precommit_runs_the_hooks_on_a_sample_repository() {
+    let Some(python) = precommit_python() else {
+        return;
+    };
+    hooks_catch_two_heads_and_a_broken_file(&Sample::local(python));
+}
+
+/// The hooks as users install them: `repo:` a git repository of retort,
+/// `rev:` a commit, and pre-commit pip-installs that checkout, building the
+/// wheel with maturin. The repository is a clone of this one's HEAD (so
+/// uncommitted changes are not in it). Two things keep the build under a
+/// minute instead of a fat-LTO release build's 11 (docs/recipes.md):
+/// maturin builds with this run's cargo profile (`MATURIN_PEP517_ARGS`,
+/// which pip's build isolation passes through), and into a target
+/// directory that holds this run's compiled dependencies (`second_build`).
+#[test]
+fn precommit_installs_the_published_hooks_from_a_clone() {
+    let Some(python) = precommit_python() else {
+        return;
+    };
+    let clone = tempfile::tempdir().expect("a temp directory");
+    git(
+        root(),
+        &["clone", "-q", ".", &clone.path().display().to_string()],
+    );
+    let rev = git(clone.path(), &["rev-parse", "HEAD"]);
+    let repo = serde_json::json!({
+        "repo": clone.path(),
+        "rev": rev,
+        "hooks": [{"id": "retort-heads"}, {"id": "retort-check-files"}],
+    });
+    let mut sample = Sample::new(python, repo);
+    let build = SecondBuild::new(Seed::Dependencies);
+    let args = format!("--profile {} --strip", build.profile());
+    sample.env.extend(build.env());
+    sample.env.extend([
+        ("MATURIN_PEP517_ARGS".into(), Some(args.into())),
+        // A one-off build of retort: incremental state would only be
+        // written. (Dependencies are never built incrementally, so this
+        // leaves them fresh.)
+        ("CARGO_INCREMENTAL".into(), Some("0".into())),
+    ]);
+    hooks_catch_two_heads_and_a_broken_file(&sample);
+
+    // The hooks ran the binary pip put in the hook's environment, which
+    // is this version of retort.
+    let installed: Vec<PathBuf> = glob::glob(&format!(
+        "{}/repo*/py_env-*/bin/retort",
+        sample.home.path().display()
+    ))
+    .expect("a pattern")
+    .map(|p| p.expect("a path"))
+    .collect();
+    assert_eq!(installed.len(), 1, "{installed:?}");
+    let mut command = Command::new(&installed[0]);
+    command.arg("--version");
+    let version = output(command);
+    assert_eq!(
+        version.stdout,
+        format!("retort {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
 
