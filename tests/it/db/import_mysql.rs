@@ -22,7 +22,7 @@ use crate::db::import_alembic::alembic_try;
 use crate::db::{Backend, TestDb};
 
 const SEED: u64 = 20_261_206;
-const PROJECTS: usize = 12;
+const PROJECTS: usize = 20;
 
 /// `retort ARGS` in `dir` against `db`.
 fn run(dir: &Path, db: &TestDb, args: &[&str]) -> Run {
