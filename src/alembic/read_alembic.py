@@ -186,6 +186,20 @@ def mysql_for_mariadb(sql):
     return re.sub(r"(ALTER TABLE (?:`[^`]*`|\S+) )DROP CHECK ", r"\1DROP CONSTRAINT ", sql)
 
 
+def mysql_differs(mysql, mariadb):
+    """Why one section cannot serve both servers: the first statement
+    SQLAlchemy's mysql and mariadb dialects write differently."""
+    ours, theirs = mysql.split(";\n\n"), mariadb.split(";\n\n")
+    for a, b in zip(ours + [""] * len(theirs), theirs + [""] * len(ours)):
+        if a != b:
+            break
+    one_line = lambda text: " ".join(text.split()).rstrip(";") or "(nothing)"
+    return (
+        "MySQL 8 and MariaDB need different SQL here (SQLAlchemy's mysql and mariadb dialects differ):\n"
+        "MySQL 8: %s\nMariaDB: %s" % (one_line(a), one_line(b))
+    )
+
+
 class Offline:
     """Alembic's offline mode for one dialect; one context serves every
     revision (configuring one per call costs more than running most). It
@@ -194,14 +208,42 @@ class Offline:
     `context.get_context().opts`) find one; env.py itself is not run, so
     options only it sets (target_metadata) are absent."""
 
-    def __init__(self, dialect, config, directory):
+    def __init__(self, dialect, config, directory, mariadb=False):
         from alembic.runtime.environment import EnvironmentContext
 
         self.dialect = dialect
         self.out = io.StringIO()
         self.env = EnvironmentContext(config, directory)
-        self.env.configure(dialect_name=dialect, as_sql=True, output_buffer=self.out, literal_binds=True)
+        # The "named" paramstyle, as Alembic's own env.py template passes
+        # offline: under MySQL's and psycopg2's default ("format",
+        # "pyformat") a `%` in literal SQL is written doubled, for the driver
+        # to undo, and a script runs it doubled (a default '5%' became '5%%').
+        self.env.configure(
+            dialect_name=dialect,
+            as_sql=True,
+            output_buffer=self.out,
+            literal_binds=True,
+            dialect_opts={"paramstyle": "named"},
+        )
         self.context = self.env.get_context()
+        self.mariadb = None
+        if mariadb:
+            # What Alembic writes online on MariaDB through a mysql:// URL:
+            # the mysql dialect, told at connect that the server is MariaDB
+            # (SQLAlchemy's own hook for it; the `mariadb` dialect would drop
+            # the revisions' `mysql_*` options).
+            dialect = self.context.dialect
+            dialect.server_version_info = (10, 11, 0)
+            dialect._set_mariadb(True, dialect.server_version_info)
+            dialect._initialize_mariadb(None)
+        elif dialect == "mysql":
+            # A `mysql` section runs on MySQL 8 and on MariaDB, where
+            # SQLAlchemy writes some things otherwise (`sa.Uuid` is UUID
+            # there, CHAR(32) on MySQL): such a function needs a hand.
+            try:
+                self.mariadb = Offline("mysql", config, directory, mariadb=True)
+            except Exception:
+                pass  # a SQLAlchemy without the hook: not compared
 
     def run(self, module, function):
         from alembic.operations import Operations
@@ -214,8 +256,12 @@ class Offline:
         except Exception as e:
             return {"error": error_text(e)}
         sql = self.out.getvalue().strip()
-        if self.dialect == "mysql":
+        if self.dialect == "mysql" and self.context.dialect.is_mariadb is not True:
             sql = mysql_for_mariadb(sql)
+        if self.mariadb is not None:
+            theirs = self.mariadb.run(module, function).get("sql")
+            if theirs is not None and theirs != sql:
+                return {"error": mysql_differs(sql, theirs)}
         return {"sql": sql}
 
 

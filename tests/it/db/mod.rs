@@ -18,6 +18,7 @@ mod connect;
 mod embed;
 mod failure;
 mod import_alembic;
+mod import_mysql;
 mod kill;
 mod lifecycle;
 mod limits;
