@@ -2,6 +2,10 @@
 //! touches, so [`Op::reverse`] is exact and a dialect can render it from the
 //! op alone (MySQL's full `MODIFY COLUMN`, SQLite's table rebuild).
 
+mod before;
+
+pub(crate) use before::tables_before;
+
 use crate::naming::{self, Renamed};
 use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique};
 

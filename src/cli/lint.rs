@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
+use miette::{Diagnostic, GraphicalReportHandler, NamedSource, SourceSpan};
 use serde_json::json;
 
 use retort::DialectKind;
@@ -19,7 +19,7 @@ use retort::revision::plan::Applied;
 
 use crate::cli::Context;
 use crate::cli::args::{Format, LintArgs};
-use crate::cli::error::CliError;
+use crate::cli::error::{CliError, report_handler};
 use crate::cli::output::display_path;
 
 /// `lint [FILE…] [--since REV | --all] [--dialect D]`.
@@ -251,7 +251,7 @@ fn show(context: &Context, kind: DialectKind, findings: &[Finding]) {
             anstream::print!("{all}");
         }
         Format::Text => {
-            let handler = handler();
+            let handler = report_handler(std::io::stdout().is_terminal());
             let mut all = String::new();
             for f in findings {
                 render(&handler, f, &mut all);
@@ -278,19 +278,6 @@ fn message(text: &str) -> String {
 /// A workflow command's property value: also `:` and `,` escaped.
 fn property(text: &str) -> String {
     message(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-fn handler() -> GraphicalReportHandler {
-    let colour = std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let theme = if colour {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false)
 }
 
 #[derive(Debug, thiserror::Error, Diagnostic)]

@@ -16,7 +16,7 @@ use crate::lint::rules::{Check, Hit, RULES, altered_tables, blocking_lock};
 use crate::lint::settings::Level;
 use crate::lint::statement::{Proofs, SectionState, Statement};
 use crate::lint::{Error, Finding, Settings, downgrade, suppress};
-use crate::op::Op;
+use crate::op::{Op, tables_before};
 use crate::revision::Direction;
 use crate::revision::file::{Revision, Section};
 use crate::revision::graph::{Node, RevisionGraph};
@@ -270,31 +270,4 @@ fn parse_error(path: &Path, section: &Section, e: ParseError) -> Error {
         message: e.message,
         help: e.help,
     }
-}
-
-/// The tables `ops` touch, as they were before them: taken from the schema
-/// after the ops and walked back through their exact reverses (as
-/// `migrate::prepare` does), so that a long run copies only these.
-fn tables_before(ops: &[Op], after: &Schema) -> Schema {
-    let mut names: Vec<&str> = Vec::new();
-    for op in ops {
-        names.extend(op.table());
-        if let Op::RenameTable { to, .. } = op {
-            names.push(to);
-        }
-    }
-    let mut before = Schema {
-        tables: after
-            .tables
-            .iter()
-            .filter(|t| names.contains(&t.name.as_str()))
-            .cloned()
-            .collect(),
-    };
-    for op in ops.iter().rev() {
-        if let Some(reverse) = op.reverse() {
-            let _ = reverse.apply(&mut before);
-        }
-    }
-    before
 }

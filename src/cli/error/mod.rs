@@ -6,6 +6,8 @@
 mod help;
 mod render;
 
+pub(crate) use render::handler as report_handler;
+
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -13,7 +13,7 @@ use retort::revision::graph::Problem;
 impl CliError {
     /// Renders the error for stderr.
     pub fn render(&self) -> String {
-        let handler = handler();
+        let handler = handler(std::io::stderr().is_terminal());
         let mut out = String::new();
         match self {
             CliError::Revisions(error) => {
@@ -35,9 +35,10 @@ impl CliError {
     }
 }
 
-fn handler() -> GraphicalReportHandler {
-    let colour = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+/// miette's handler for a stream: colour only on a terminal, and never
+/// with `NO_COLOR` set.
+pub(crate) fn handler(terminal: bool) -> GraphicalReportHandler {
+    let colour = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let theme = if colour {
         GraphicalTheme::unicode()
     } else {
