@@ -372,6 +372,7 @@ fn the_workflow_runs_the_seed_steps() {
     for wanted in [
         "retort test-connection --wait",
         "retort heads --check",
+        "retort lint --pending",
         "retort upgrade",
         "retort check",
     ] {

@@ -354,7 +354,7 @@ pub(super) fn lock_timeout(s: &Statement) -> Vec<Hit> {
     vec![Hit {
         table: Some(table.to_string()),
         problem: format!(
-            "this takes a {mode} lock on `{table}`; if any query holds a conflicting lock on it, \
+            "this locks `{table}` in {mode} mode; if any query holds a conflicting lock on it, \
              the statement waits, and {blocked} on `{table}` queues behind it: the table stops \
              for as long as that query runs"
         ),
