@@ -33,13 +33,7 @@ pub fn lint(
     settings: &Settings,
     selected: impl Fn(Node) -> bool,
 ) -> Result<Vec<Finding>, Error> {
-    let mut walk = Walk {
-        dialect,
-        settings,
-        schema: Schema::default(),
-        proofs: Proofs::default(),
-        findings: Vec::new(),
-    };
+    let mut walk = Walk::new(dialect, settings);
     for &node in graph.order() {
         walk.revision(graph.revision(node), selected(node))?;
     }
@@ -54,13 +48,7 @@ pub fn lint_next(
     dialect: &'static dyn Dialect,
     settings: &Settings,
 ) -> Result<Vec<Finding>, Error> {
-    let mut walk = Walk {
-        dialect,
-        settings,
-        schema: Schema::default(),
-        proofs: Proofs::default(),
-        findings: Vec::new(),
-    };
+    let mut walk = Walk::new(dialect, settings);
     for &node in graph.order() {
         walk.revision(graph.revision(node), false)?;
     }
@@ -98,7 +86,18 @@ struct Walk<'s> {
     findings: Vec<Finding>,
 }
 
-impl Walk<'_> {
+impl<'s> Walk<'s> {
+    /// A walk from base: an empty schema, nothing proven, nothing found.
+    fn new(dialect: &'static dyn Dialect, settings: &'s Settings) -> Self {
+        Walk {
+            dialect,
+            settings,
+            schema: Schema::default(),
+            proofs: Proofs::default(),
+            findings: Vec::new(),
+        }
+    }
+
     fn revision(&mut self, revision: &Revision, report: bool) -> Result<(), Error> {
         let kind = self.dialect.kind();
         let Some(section) = revision.section(Direction::Up, kind) else {

@@ -333,25 +333,40 @@ fn kind(target: &str) -> String {
 /// The judge's output: one JSON document per graph.
 fn judge(python: &str, out: &Path, seed: u64, graphs: usize, questions: usize) -> Vec<Value> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/alembic/judge.py");
+    run_json_lines(
+        python,
+        &script,
+        &[
+            out.as_os_str(),
+            seed.to_string().as_ref(),
+            graphs.to_string().as_ref(),
+            questions.to_string().as_ref(),
+        ],
+    )
+}
+
+/// Runs a python script of `tests/alembic/` and reads the JSON document it
+/// prints on each line. Alembic iterates sets of ids; a fixed hash seed
+/// makes its answers repeatable.
+pub fn run_json_lines(python: &str, script: &Path, args: &[&std::ffi::OsStr]) -> Vec<Value> {
+    let name = script.file_name().unwrap_or_default().to_string_lossy();
     let output = Command::new(python)
-        .arg(&script)
-        .arg(out)
-        .arg(seed.to_string())
-        .arg(graphs.to_string())
-        .arg(questions.to_string())
-        // Alembic iterates sets of ids; a fixed hash seed makes it repeatable.
+        .arg(script)
+        .args(args)
         .env("PYTHONHASHSEED", "0")
         .env("PYTHONWARNINGS", "ignore")
         .output()
-        .expect("the judge runs");
+        .unwrap_or_else(|e| panic!("{name} does not start: {e}"));
     assert!(
         output.status.success(),
-        "judge.py failed:\n{}",
+        "{name} failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout)
         .lines()
-        .map(|line| serde_json::from_str(line).expect("the judge prints JSON"))
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{name} printed {line:?}: {e}"))
+        })
         .collect()
 }
 

@@ -23,7 +23,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use serde_json::Value;
@@ -48,24 +47,15 @@ fn strings(value: &Value) -> Vec<String> {
 
 fn generate(python: &str, out: &Path, seed: u64, graphs: usize) -> Vec<Value> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/alembic/import_graphs.py");
-    let output = Command::new(python)
-        .arg(script)
-        .arg(out)
-        .arg(seed.to_string())
-        .arg(graphs.to_string())
-        .env("PYTHONHASHSEED", "0")
-        .env("PYTHONWARNINGS", "ignore")
-        .output()
-        .expect("import_graphs.py runs");
-    assert!(
-        output.status.success(),
-        "import_graphs.py failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("import_graphs.py prints JSON"))
-        .collect()
+    crate::alembic::run_json_lines(
+        python,
+        &script,
+        &[
+            out.as_os_str(),
+            seed.to_string().as_ref(),
+            graphs.to_string().as_ref(),
+        ],
+    )
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Run {
