@@ -162,7 +162,8 @@ pub fn alembic_python() -> Option<String> {
     }
 }
 
-fn strings(value: &Value) -> Vec<String> {
+/// A JSON list of strings; anything else reads as empty.
+pub fn strings(value: &Value) -> Vec<String> {
     value
         .as_array()
         .map(|items| {

@@ -27,23 +27,11 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::alembic::{alembic_python, env_number};
+use crate::alembic::{alembic_python, env_number, strings};
 use crate::common::{Run, retort};
 
 const SEED: u64 = 20_261_213;
 const GRAPHS: usize = 20;
-
-fn strings(value: &Value) -> Vec<String> {
-    value
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|v| v.as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 fn generate(python: &str, out: &Path, seed: u64, graphs: usize) -> Vec<Value> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/alembic/import_graphs.py");
